@@ -1,0 +1,78 @@
+#pragma once
+// EventQueue: the simulator's agenda. Events are totally ordered by (time, sequence), where sequence is
+// the insertion counter, so two events at the same time always run in the order they were scheduled,
+// whatever the heap does. Timers are cancellable through their TimerId (slot + generation): a cancelled
+// event stays in the heap as a stale entry and is skipped when it reaches the top.
+// Single-threaded; owned by Simulation.
+#include <cstdint>
+#include <vector>
+
+#include "sim/core/event_fn.h"
+#include "sim/core/ids.h"
+#include "sim/core/time.h"
+
+namespace kafkasim {
+
+struct TimerId {
+  std::uint32_t slot = UINT32_MAX;
+  std::uint32_t generation = 0;
+  bool valid() const { return slot != UINT32_MAX; }
+  auto operator<=>(const TimerId&) const = default;
+};
+
+// Who an event belongs to: a node and the incarnation of that node when it was scheduled. Events of a
+// node that crashed (incarnation changed) are discarded; events of a paused node are deferred.
+struct EventOwner {
+  NodeId node = kNoNode;
+  std::uint64_t incarnation = 0;
+};
+
+class EventQueue {
+ public:
+  struct Popped {
+    TimeUs time;
+    std::uint64_t seq;
+    EventOwner owner;
+    EventFn fn;
+  };
+
+  // Schedules fn at absolute time `at`. REQUIRES: fn is set.
+  TimerId schedule(TimeUs at, EventOwner owner, EventFn fn);
+  // Cancels a pending event. Returns false when it already ran, was cancelled or id is invalid.
+  bool cancel(TimerId id);
+  bool pending(TimerId id) const;
+
+  // Removes the earliest live event into `out`. Returns false when no live event remains.
+  bool pop(Popped& out);
+  // Time of the earliest live event, or kTimeNever.
+  TimeUs next_time();
+  std::size_t size() const { return live_; }
+  std::uint64_t scheduled_total() const { return next_seq_; }
+
+ private:
+  struct Entry {
+    TimeUs time;
+    std::uint64_t seq;
+    std::uint32_t slot;
+    std::uint32_t generation;
+  };
+  struct Slot {
+    EventFn fn;
+    EventOwner owner;
+    std::uint32_t generation = 0;
+    bool live = false;
+  };
+  static bool later(const Entry& a, const Entry& b) {
+    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
+  }
+  void drop_stale_top();
+  void release(std::uint32_t slot);
+
+  std::vector<Entry> heap_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::uint64_t next_seq_ = 0;
+  std::size_t live_ = 0;
+};
+
+}  // namespace kafkasim

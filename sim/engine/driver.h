@@ -1,0 +1,52 @@
+#pragma once
+// Driver: time control over one simulated run, as the visualizer uses it. The real implementation
+// (engine::Session) runs a scenario; tests use a fake. All methods run on the GUI thread between frames.
+//
+// Seeking backwards works by snapshots plus deterministic re-execution: the run is replayed from the
+// nearest checkpoint with the same seed and the same commands, so the past is reproduced exactly.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.h"
+#include "sim/engine/command.h"
+#include "sim/engine/snapshot.h"
+
+namespace kafkasim::engine {
+
+enum class MarkKind : std::uint8_t { kFault, kElection, kIsrChange, kRebalance, kPausePoint, kCommand, kNarration };
+
+// A point of interest on the timeline bar.
+struct TimelineMark {
+  TimeUs time_us = 0;
+  std::uint64_t event_number = 0;
+  MarkKind kind = MarkKind::kFault;
+  std::string label;
+};
+
+class Driver {
+ public:
+  virtual ~Driver() = default;
+
+  // Runs events up to `wall_budget_events` events or until sim time reaches `until_us`, whichever first.
+  // Used by play mode: the GUI converts speed x frame time into a sim-time target.
+  virtual void advance_to(TimeUs until_us, std::uint64_t max_events) = 0;
+  virtual bool step_event() = 0;           // one event; false at the end of the run
+  virtual bool step_notable() = 0;         // runs to just after the next notable event
+  virtual void seek(TimeUs time_us) = 0;   // forwards or backwards, exact
+  virtual void seek_event(std::uint64_t event_number) = 0;
+  virtual void apply(const Command& command) = 0;
+
+  virtual TimeUs now_us() const = 0;
+  virtual TimeUs duration_us() const = 0;
+  virtual bool finished() const = 0;
+  // The next scenario pause point after now, or -1. The GUI pauses when play reaches it.
+  virtual TimeUs next_pause_point_us() const = 0;
+
+  virtual const Snapshot& snapshot() = 0;                  // refreshed lazily after any change
+  virtual const std::vector<TimelineMark>& marks() const = 0;
+  // The latest `max` events (oldest first), optionally those whose kind starts with `kind_prefix`.
+  virtual std::vector<EventView> recent_events(std::size_t max, const std::string& kind_prefix) const = 0;
+};
+
+}  // namespace kafkasim::engine
