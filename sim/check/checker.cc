@@ -1,0 +1,351 @@
+#include "sim/check/checker.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "sim/check/checker_index.h"
+
+namespace kafkasim::check {
+namespace {
+
+using internal::Cause;
+using internal::Index;
+using internal::TxnState;
+using internal::When;
+using internal::when;
+
+// One anomalous offset before ranges are merged. `what` says what happened to the offsets
+// ("lost", "processed twice by group g"); records with equal kind, group, tp, what and cause and
+// consecutive offsets merge into one Anomaly.
+struct Candidate {
+  AnomalyKind kind = AnomalyKind::kLostWrite;
+  std::string group;
+  TopicPartition tp;
+  std::string topic;
+  std::int64_t offset = 0;
+  std::uint64_t record_id = 0;
+  std::string what;
+  Cause cause;
+};
+
+bool mergeable(const Anomaly& a, const Candidate& c, const Candidate& prev) {
+  return a.kind == c.kind && a.group == c.group && prev.tp == c.tp && c.offset <= a.last_offset + 1 &&
+         prev.what == c.what && prev.cause.event == c.cause.event && prev.cause.text == c.cause.text;
+}
+
+std::string where(const Anomaly& a) {
+  if (a.first_offset == a.last_offset) return fmt::format("{}-{} offset {}", a.topic, a.partition, a.first_offset);
+  return fmt::format("{}-{} offsets {}-{}", a.topic, a.partition, a.first_offset, a.last_offset);
+}
+
+std::vector<Anomaly> merge(std::vector<Candidate> cs) {
+  std::sort(cs.begin(), cs.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.topic, a.tp.partition, a.kind, a.group, a.offset, a.record_id) <
+           std::tie(b.topic, b.tp.partition, b.kind, b.group, b.offset, b.record_id);
+  });
+  std::vector<Anomaly> out;
+  const Candidate* prev = nullptr;
+  for (const Candidate& c : cs) {
+    if (prev != nullptr && mergeable(out.back(), c, *prev)) {
+      out.back().last_offset = std::max(out.back().last_offset, c.offset);
+      out.back().record_ids.push_back(c.record_id);
+    } else {
+      out.push_back(Anomaly{c.kind, c.group, c.topic, c.tp.partition, c.offset, c.offset, {c.record_id}, "",
+                            c.cause.event, c.cause.time_us});
+    }
+    prev = &c;
+    out.back().explanation = fmt::format("{} {}: {}", where(out.back()), c.what, c.cause.phrase());
+  }
+  return out;
+}
+
+void add_count(std::vector<PartitionCount>& v, const std::string& topic, std::int32_t partition) {
+  for (PartitionCount& p : v) {
+    if (p.topic == topic && p.partition == partition) {
+      ++p.count;
+      return;
+    }
+  }
+  v.push_back(PartitionCount{topic, partition, 1});
+}
+
+class Checker {
+ public:
+  Checker(const History& h, const FinalState& f) : h_(h), f_(f), ix_(h, f) {}
+
+  Report run() {
+    Report r;
+    check_topics(r);
+    std::set<NameId> groups;
+    for (const Poll& p : h_.polls()) groups.insert(p.group);
+    for (const Processed& p : h_.processed()) groups.insert(p.group);
+    for (const Commit& c : h_.commits()) groups.insert(c.group);
+    for (const MemberEvent& e : h_.member_events()) groups.insert(e.group);
+    for (const GroupFinal& g : f_.groups) groups.insert(g.group);
+    std::map<std::string, NameId> by_name;
+    for (NameId g : groups) by_name.emplace(h_.str(g), g);
+    for (const auto& [name, g] : by_name) r.groups.push_back(check_group(g));
+    r.anomalies = merge(std::move(candidates_));
+    return r;
+  }
+
+ private:
+  void add(AnomalyKind kind, NameId group, TopicPartition tp, std::int64_t offset, std::uint64_t id,
+           std::string what, Cause cause) {
+    candidates_.push_back(
+        Candidate{kind, h_.str(group), tp, h_.str(tp.topic), offset, id, std::move(what), std::move(cause)});
+  }
+
+  TopicCounts& topic(std::map<std::string, TopicCounts>& m, NameId t) {
+    TopicCounts& c = m[h_.str(t)];
+    c.topic = h_.str(t);
+    return c;
+  }
+
+  void check_topics(Report& r) {
+    std::map<std::string, TopicCounts> topics;
+    std::set<std::uint64_t> seen;
+    for (const Send& s : h_.sends()) {
+      if (!seen.insert(s.record_id).second) continue;
+      TopicCounts& c = topic(topics, s.tp.topic);
+      const internal::RecordInfo& info = *ix_.record(s.record_id);
+      const auto& locs = ix_.readable(s.record_id);
+      ++c.produced;
+      if (info.ack == internal::kNone) {
+        if (info.gave_up != internal::kNone) ++c.failed;
+        if (!locs.empty()) ++c.unacked_written;
+      } else {
+        ++c.acked;
+        if (locs.empty()) check_lost_ack(c, h_.acks()[info.ack]);
+      }
+      if (locs.size() > 1) {
+        ++c.duplicates_in_log;
+        for (std::size_t i = 1; i < locs.size(); ++i) {
+          add(AnomalyKind::kDuplicate, kNoName, locs[i].tp, locs[i].offset, s.record_id,
+              fmt::format("written again (first at offset {})", locs[0].offset), ix_.retried(s.record_id));
+        }
+      }
+    }
+    for (const PartitionFinal& p : f_.partitions) check_send_order(topic(topics, p.tp.topic), p);
+    for (auto& [name, c] : topics) {
+      r.produced += c.produced;
+      r.acked += c.acked;
+      r.lost_acked += c.lost_acked;
+      r.duplicates += c.duplicates_in_log;
+      r.topics.push_back(std::move(c));
+    }
+  }
+
+  void check_lost_ack(TopicCounts& c, const Ack& a) {
+    if (ix_.removed_on_purpose(a.tp, a.offset)) {
+      ++c.removed;
+      return;
+    }
+    ++c.lost_acked;
+    Cause cause = ix_.truncation(a.tp, a.offset, when(a));
+    if (!cause.found()) cause = ix_.leader_change(a.tp, when(a), When{kTimeNever, UINT64_MAX});
+    add(AnomalyKind::kLostWrite, kNoName, a.tp, a.offset, a.record_id, "lost", std::move(cause));
+  }
+
+  // nonmonotonic-send: walking the log in offset order, a producer's sends must come in send order.
+  void check_send_order(TopicCounts& c, const PartitionFinal& p) {
+    std::map<NameId, std::uint32_t> last_send;  // producer -> highest Send index seen so far
+    std::set<std::uint64_t> seen;
+    for (const ReadableRecord& rec : p.records) {
+      const internal::RecordInfo* info = ix_.record(rec.record_id);
+      if (info == nullptr || info->send == internal::kNone || !seen.insert(rec.record_id).second) continue;
+      const Send& s = h_.sends()[info->send];
+      auto [it, first] = last_send.emplace(s.producer, info->send);
+      if (first) continue;
+      if (info->send < it->second) {
+        add_count(c.order_violations, c.topic, p.tp.partition);
+        add(AnomalyKind::kNonmonotonicSend, kNoName, p.tp, rec.offset, rec.record_id,
+            fmt::format("sent by {} before records at lower offsets", h_.str(s.producer)),
+            ix_.retried(rec.record_id));
+      }
+      it->second = std::max(it->second, info->send);
+    }
+  }
+
+  GroupCounts check_group(NameId g) {
+    GroupCounts out;
+    out.group = h_.str(g);
+    std::unordered_map<std::uint64_t, const Processed*> first;
+    std::unordered_map<std::uint64_t, std::uint32_t> times;
+    for (const Processed& p : h_.processed()) {
+      if (p.group != g) continue;
+      auto [it, inserted] = first.emplace(p.record_id, &p);
+      if (++times[p.record_id] == 2) ++out.duplicates;
+      if (!inserted) explain_duplicate(*it->second, p);
+      if (inserted && ix_.txn(p.record_id) == TxnState::kAborted) {
+        ++out.aborted_seen;
+        const TxnEnd& e = h_.txn_ends()[ix_.record(p.record_id)->txn_end];
+        add(AnomalyKind::kAbortedRead, g, p.tp, p.offset, p.record_id,
+            fmt::format("of an aborted transaction processed by group {}", out.group),
+            Cause{fmt::format("transaction of {} aborted", h_.str(e.transactional_id)), e.event_number,
+                  e.time_us});
+      }
+    }
+    out.consumed = static_cast<std::int64_t>(first.size());
+    polled_.clear();
+    for (const Poll& p : h_.polls()) {
+      if (p.group == g) polled_.emplace(p.record_id, &p);
+    }
+    for (const GroupFinal& gf : f_.groups) {
+      if (gf.group != g) continue;
+      for (const GroupOffset& o : gf.offsets) check_group_loss(g, o, first, out);
+    }
+    check_polls(g, out);
+    if (out.consumed == 0) {
+      out.semantics = Semantics::kNoneYet;
+    } else if (out.lost > 0) {
+      out.semantics = out.duplicates > 0 ? Semantics::kNeither : Semantics::kAtMostOnce;
+    } else {
+      out.semantics = out.duplicates > 0 ? Semantics::kAtLeastOnce : Semantics::kExactlyOnce;
+    }
+    return out;
+  }
+
+  void check_group_loss(NameId g, const GroupOffset& o,
+                        const std::unordered_map<std::uint64_t, const Processed*>& processed, GroupCounts& out) {
+    const PartitionFinal* p = ix_.partition(o.tp);
+    if (p == nullptr || o.committed < 0) return;
+    const std::int64_t start = ix_.group_start(g, o.tp);
+    for (const ReadableRecord& rec : p->records) {
+      if (rec.offset < start) continue;
+      if (rec.offset >= o.committed) break;
+      const TxnState txn = ix_.txn(rec.record_id);
+      if (txn == TxnState::kAborted || txn == TxnState::kOpen || processed.contains(rec.record_id)) continue;
+      ++out.lost;
+      add(AnomalyKind::kLostWrite, g, o.tp, rec.offset, rec.record_id,
+          fmt::format("lost by group {}", out.group), loss_cause(g, o.tp, rec));
+    }
+  }
+
+  // Why a group never processed a record below its committed offset.
+  Cause loss_cause(NameId g, const TopicPartition& tp, const ReadableRecord& rec) {
+    if (auto polled = polled_.find(rec.record_id); polled != polled_.end()) {
+      const Poll& p = *polled->second;
+      const MemberEvent* e = ix_.member_event(g, p.member, when(p), When{kTimeNever, UINT64_MAX},
+                                              {MemberWhat::kCrashed, MemberWhat::kLeft, MemberWhat::kFenced});
+      const Commit* c = ix_.commit_past(g, tp, rec.offset, When{});
+      if (e != nullptr) {
+      Cause cause = ix_.member_cause(*e);
+      cause.time_in_text = true;
+      cause.text = fmt::format("{}{} polled them at t={}, and {} at t={} before processing them",
+                               c ? fmt::format("offset {} was committed after ", c->offset) : "", h_.str(p.member),
+                               format_time(p.time_us), cause.text, format_time(e->time_us));
+      return cause;
+      }
+    }
+    for (const Seek* s : ix_.seeks(g, tp)) {
+      if (s->offset > rec.offset) {
+        return Cause{fmt::format("{} moved its position to offset {} ({})", h_.str(s->member), s->offset,
+                                 h_.str(s->reason)),
+                     s->event_number, s->time_us};
+      }
+    }
+    if (const Commit* c = ix_.commit_past(g, tp, rec.offset, When{})) {
+      return Cause{fmt::format("{} committed offset {} without processing them", h_.str(c->member), c->offset),
+                   c->event_number, c->time_us};
+    }
+    return Cause{};
+  }
+
+  void explain_duplicate(const Processed& first, const Processed& again) {
+    const NameId g = again.group;
+    const auto& locs = ix_.readable(again.record_id);
+    Cause cause;
+    if (first.offset != again.offset || locs.size() > 1) {
+      cause = ix_.retried(again.record_id);
+      cause.text = "the log holds the record twice: " + cause.text;
+    } else if (const MemberEvent* e =
+                   ix_.member_event(g, first.member, when(first), when(again),
+                                    {MemberWhat::kCrashed, MemberWhat::kLeft, MemberWhat::kFenced,
+                                     MemberWhat::kRevoked, MemberWhat::kAssigned, MemberWhat::kJoined})) {
+      const Commit* c = ix_.last_commit(g, again.tp, when(again));
+      cause = ix_.member_cause(*e);
+      cause.time_in_text = true;
+      cause.text = fmt::format("{} at t={} before committing them; {} re-read them from committed offset {}",
+                               cause.text, format_time(e->time_us), h_.str(again.member),
+                               c ? std::to_string(c->offset) : "none");
+    } else if (const MemberEvent* e2 =
+                   ix_.member_event(g, again.member, when(first), when(again),
+                                    {MemberWhat::kAssigned, MemberWhat::kJoined, MemberWhat::kRevoked})) {
+      cause = ix_.member_cause(*e2);
+      cause.time_in_text = true;
+      cause.text += fmt::format(" at t={} and re-read them from the committed offset", format_time(e2->time_us));
+    }
+    add(AnomalyKind::kDuplicate, g, again.tp, again.offset, again.record_id,
+        fmt::format("processed twice by group {}", h_.str(g)), std::move(cause));
+  }
+
+  // poll-skip and nonmonotonic-poll, per member session of a partition.
+  void check_polls(NameId g, GroupCounts& out) {
+    struct Session {
+      std::int64_t next = 0;
+      When since;
+    };
+    std::map<std::pair<NameId, TopicPartition>, Session> sessions;
+    for (const OpRef& ref : h_.order()) {
+      if (ref.kind == OpKind::kMemberEvent) {
+        const MemberEvent& e = h_.member_events()[ref.index];
+        if (e.group != g) continue;
+        std::erase_if(sessions, [&](const auto& kv) { return kv.first.first == e.member; });
+      } else if (ref.kind == OpKind::kSeek) {
+        const Seek& s = h_.seeks()[ref.index];
+        if (s.group == g) sessions[{s.member, s.tp}] = Session{s.offset, when(s)};
+      } else if (ref.kind == OpKind::kPoll) {
+        const Poll& p = h_.polls()[ref.index];
+        if (p.group != g) continue;
+        auto [it, fresh] = sessions.try_emplace({p.member, p.tp}, Session{p.offset + 1, when(p)});
+        if (!fresh) check_poll(p, it->second.next, it->second.since, out);
+        it->second = Session{p.offset + 1, when(p)};
+      }
+    }
+  }
+
+  void check_poll(const Poll& p, std::int64_t next, When since, GroupCounts& out) {
+    const std::string who = fmt::format("{} of group {}", h_.str(p.member), out.group);
+    if (p.offset < next) {
+      ++out.nonmonotonic_polls;
+      add_count(out.order_violations, h_.str(p.tp.topic), p.tp.partition);
+      add(AnomalyKind::kNonmonotonicPoll, p.group, p.tp, p.offset, p.record_id,
+          fmt::format("polled again by {} after offset {} with no rebalance or seek", who, next - 1),
+          ix_.log_change(p.tp, p.offset, since, when(p)));
+      return;
+    }
+    const PartitionFinal* part = ix_.partition(p.tp);
+    if (p.offset == next || part == nullptr) return;
+    bool skipped = false;
+    auto it = std::lower_bound(part->records.begin(), part->records.end(), next,
+                               [](const ReadableRecord& r, std::int64_t o) { return r.offset < o; });
+    for (; it != part->records.end() && it->offset < p.offset; ++it) {
+      const TxnState txn = ix_.txn(it->record_id);
+      if (txn == TxnState::kAborted || txn == TxnState::kOpen) continue;
+      skipped = true;
+      add(AnomalyKind::kPollSkip, p.group, p.tp, it->offset, it->record_id,
+          fmt::format("skipped by {} (polled {} then {})", who, next - 1, p.offset),
+          ix_.log_change(p.tp, it->offset, since, when(p)));
+    }
+    if (skipped) ++out.poll_skips;
+  }
+
+  const History& h_;
+  const FinalState& f_;
+  Index ix_;
+  std::vector<Candidate> candidates_;
+  std::unordered_map<std::uint64_t, const Poll*> polled_;  // of the group being checked: first Poll
+};
+
+}  // namespace
+
+Report check_history(const History& history, const FinalState& final_state) {
+  return Checker(history, final_state).run();
+}
+
+}  // namespace kafkasim::check
