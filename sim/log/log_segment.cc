@@ -193,7 +193,8 @@ DiskResult<std::uint64_t> LogSegment::truncate_to(std::int64_t offset) {
   return r;
 }
 
-DiskResult<SegmentRecovery> LogSegment::recover(std::uint32_t validate_from, std::int32_t max_batch_bytes) {
+DiskResult<SegmentRecovery> LogSegment::recover(std::uint32_t validate_from, std::int32_t max_batch_bytes,
+                                                OffsetGaps gaps) {
   DiskResult<SegmentRecovery> r;
   if (disk_.io_error()) {
     r.error = DiskError::kIoError;
@@ -222,7 +223,8 @@ DiskResult<SegmentRecovery> LogSegment::recover(std::uint32_t validate_from, std
     BatchHeader h;
     if (check == BatchCheck::kOk) {
       h = parse_batch_header(rest.data());
-      if (h.base_offset < next_offset_ || h.last_offset_delta < 0 || h.last_offset() - base_offset_ > INT32_MAX) {
+      if (h.base_offset < next_offset_ || h.last_offset_delta < 0 || h.last_offset() - base_offset_ > INT32_MAX ||
+          (gaps == OffsetGaps::kForbidden && h.base_offset != next_offset_)) {
         check = BatchCheck::kBadOffset;
       }
     }
@@ -266,7 +268,7 @@ DiskError LogSegment::replace_with(const std::string& cleaned_path, std::int32_t
   auto f = disk_.open(log_path_);
   if (!f.ok()) return f.error;
   log_ = f.value;
-  auto rec = recover(UINT32_MAX, max_batch_bytes);
+  auto rec = recover(UINT32_MAX, max_batch_bytes, OffsetGaps::kAllowed);
   return rec.error;
 }
 

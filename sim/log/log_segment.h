@@ -28,6 +28,9 @@ std::string segment_file_name(std::int64_t base_offset, std::string_view suffix)
 // Parses "<20 digits><suffix>"; nullopt otherwise.
 std::optional<std::int64_t> parse_segment_file_name(std::string_view name, std::string_view suffix);
 
+// Whether offsets may jump between batches (compaction leaves gaps; nothing else does).
+enum class OffsetGaps : std::uint8_t { kForbidden, kAllowed };
+
 // Where a batch is in a segment.
 struct BatchPosition {
   std::uint32_t position = 0;
@@ -81,16 +84,18 @@ class LogSegment {
 
   // Removes every batch whose last offset >= offset. Returns the bytes removed.
   DiskResult<std::uint64_t> truncate_to(std::int64_t offset);
-  // Scans the .log from the start: validates length, magic, CRC and offset order from `validate_from`
-  // on (headers only before), truncates at the first invalid batch and rebuilds both indexes.
-  DiskResult<SegmentRecovery> recover(std::uint32_t validate_from, std::int32_t max_batch_bytes);
+  // Scans the .log from the start: validates length, magic, CRC from `validate_from` on (headers only
+  // before) and offset order everywhere (with offset_gaps == kForbidden, each batch must start where the
+  // previous one ended, the first at the segment's base: true of every log that is not compacted),
+  // truncates at the first invalid batch and rebuilds both indexes.
+  DiskResult<SegmentRecovery> recover(std::uint32_t validate_from, std::int32_t max_batch_bytes, OffsetGaps gaps);
   // Called when the segment stops being the active one (Kafka's onBecomeInactiveSegment).
   DiskError on_roll();
   DiskError flush();
   // Removes the three files.
   DiskError remove_files();
   // Renames into the segment's .log (the cleaner's swap) and re-reads the segment. REQUIRES: same dir.
-  DiskError replace_with(const std::string& cleaned_path, std::int32_t max_batch_bytes);
+  DiskError replace_with(const std::string& cleaned_path, std::int32_t max_batch_bytes);  // gaps allowed
 
  private:
   LogSegment(Disk& disk, std::string dir, std::int64_t base_offset, const LogConfig& config, std::int64_t created_ms,

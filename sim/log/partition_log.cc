@@ -84,7 +84,7 @@ LogError PartitionLog::recover(const LogOpenOptions& options, RecoveryReport& re
     // Segments that end below the recovery point were fsynced: only their headers are read. From the
     // segment holding the recovery point on, every batch is validated (length, magic, CRC, offsets).
     const bool validate = i + 1 >= bases.size() || bases[i + 1] > options.recovery_point;
-    auto rec = seg.value->recover(validate ? 0 : UINT32_MAX, config_.max_message_bytes);
+    auto rec = seg.value->recover(validate ? 0 : UINT32_MAX, config_.max_message_bytes, gaps());
     if (!rec.ok()) return to_log_error(rec.error);
     if (validate) ++report.segments_recovered;
     report.truncated_bytes += rec.value.truncated_bytes;
@@ -93,10 +93,12 @@ LogError PartitionLog::recover(const LogOpenOptions& options, RecoveryReport& re
       report.first_invalid = rec.value.first_invalid;
       truncated = true;
     }
-    if (!segments_.empty() && seg.value->base_offset() < segments_.back()->next_offset()) {
-      // Overlapping segments cannot come from our writes; keep the earlier one.
+    if (!segments_.empty() && seg.value->base_offset() != segments_.back()->next_offset()) {
+      // A segment is rolled at the log end offset, so a hole or an overlap means that the end of the
+      // previous segment was lost (its creation was durable, its data was not): the log ends there.
       if (const DiskError e = seg.value->remove_files(); e != DiskError::kOk) return to_log_error(e);
       ++report.segments_removed;
+      truncated = true;
       continue;
     }
     segments_.push_back(std::move(seg.value));
@@ -301,7 +303,8 @@ LogResult<AppendInfo> PartitionLog::append_as_follower(Bytes batches) {
       return r;
     }
     const BatchHeader h = parse_batch_header(b.data());
-    if (h.base_offset < expected || h.last_offset_delta < 0) {
+    if (h.base_offset < expected || h.last_offset_delta < 0 ||
+        (gaps() == OffsetGaps::kForbidden && h.base_offset != expected)) {
       r.error = LogError::kUnexpectedOffset;
       return r;
     }
@@ -339,6 +342,7 @@ LogResult<FetchData> PartitionLog::read(std::int64_t from_offset, std::size_t ma
     r.error = LogError::kStorageError;
     return r;
   }
+  std::int64_t expected = -1;  // where the next batch must start when offsets have no gaps
   for (std::size_t i = segment_index_for(from_offset); i < segments_.size(); ++i) {
     const LogSegment& seg = *segments_[i];
     const auto start = seg.find(from_offset);
@@ -347,10 +351,21 @@ LogResult<FetchData> PartitionLog::read(std::int64_t from_offset, std::size_t ma
     for (std::uint64_t pos = start->position; pos < view.size();) {
       const Bytes rest = view.subspan(pos);
       std::size_t size = 0;
-      const BatchCheck check = check_batch(rest, size);
+      BatchCheck check = check_batch(rest, size);
+      const std::int64_t corrupt_at = expected < 0 ? from_offset : expected;
+      if (check == BatchCheck::kOk) {
+        // baseOffset lies outside the CRC: check that it is plausible.
+        const BatchHeader h = parse_batch_header(rest.data());
+        if (h.base_offset < seg.base_offset() || h.next_offset() > out.log_end_offset || h.last_offset_delta < 0 ||
+            h.base_offset < expected ||
+            (gaps() == OffsetGaps::kForbidden && (expected < 0 ? h.base_offset > from_offset : h.base_offset != expected))) {
+          check = BatchCheck::kBadOffset;
+        }
+        expected = h.next_offset();
+      }
       if (check != BatchCheck::kOk) {
         ++counters_.corruptions_detected;
-        out.corrupt_offset = rest.size() >= batch::kHeaderBytes ? parse_batch_header(rest.data()).base_offset : from_offset;
+        out.corrupt_offset = corrupt_at;
         if (out.bytes.empty()) r.error = LogError::kCorruptRecord;
         return r;
       }

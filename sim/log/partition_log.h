@@ -182,6 +182,7 @@ class PartitionLog {
   LogError delete_segments(std::size_t count, std::int64_t now_ms, MaintenanceReport& report);
   LogError after_append(std::int64_t records);
   LogSegment& active() { return *segments_.back(); }
+  OffsetGaps gaps() const { return config_.compact() ? OffsetGaps::kAllowed : OffsetGaps::kForbidden; }
   std::size_t segment_index_for(std::int64_t offset) const;
 
   Disk& disk_;
