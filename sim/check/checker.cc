@@ -38,7 +38,8 @@ bool mergeable(const Anomaly& a, const Candidate& c, const Candidate& prev) {
 }
 
 std::string where(const Anomaly& a) {
-  if (a.first_offset == a.last_offset) return fmt::format("{}-{} offset {}", a.topic, a.partition, a.first_offset);
+  if (a.first_offset == a.last_offset)
+    return fmt::format("{}-{} offset {}", a.topic, a.partition, a.first_offset);
   return fmt::format("{}-{} offsets {}-{}", a.topic, a.partition, a.first_offset, a.last_offset);
 }
 
@@ -54,8 +55,16 @@ std::vector<Anomaly> merge(std::vector<Candidate> cs) {
       out.back().last_offset = std::max(out.back().last_offset, c.offset);
       out.back().record_ids.push_back(c.record_id);
     } else {
-      out.push_back(Anomaly{c.kind, c.group, c.topic, c.tp.partition, c.offset, c.offset, {c.record_id}, "",
-                            c.cause.event, c.cause.time_us});
+      out.push_back(Anomaly{c.kind,
+                            c.group,
+                            c.topic,
+                            c.tp.partition,
+                            c.offset,
+                            c.offset,
+                            {c.record_id},
+                            "",
+                            c.cause.event,
+                            c.cause.time_us});
     }
     prev = &c;
     out.back().explanation = fmt::format("{} {}: {}", where(out.back()), c.what, c.cause.phrase());
@@ -211,7 +220,8 @@ class Checker {
   }
 
   void check_group_loss(NameId g, const GroupOffset& o,
-                        const std::unordered_map<std::uint64_t, const Processed*>& processed, GroupCounts& out) {
+                        const std::unordered_map<std::uint64_t, const Processed*>& processed,
+                        GroupCounts& out) {
     const PartitionFinal* p = ix_.partition(o.tp);
     if (p == nullptr || o.committed < 0) return;
     const std::int64_t start = ix_.group_start(g, o.tp);
@@ -234,12 +244,13 @@ class Checker {
                                               {MemberWhat::kCrashed, MemberWhat::kLeft, MemberWhat::kFenced});
       const Commit* c = ix_.commit_past(g, tp, rec.offset, When{});
       if (e != nullptr) {
-      Cause cause = ix_.member_cause(*e);
-      cause.time_in_text = true;
-      cause.text = fmt::format("{}{} polled them at t={}, and {} at t={} before processing them",
-                               c ? fmt::format("offset {} was committed after ", c->offset) : "", h_.str(p.member),
-                               format_time(p.time_us), cause.text, format_time(e->time_us));
-      return cause;
+        Cause cause = ix_.member_cause(*e);
+        cause.time_in_text = true;
+        cause.text =
+            fmt::format("{}{} polled them at t={}, and {} at t={} before processing them",
+                        c ? fmt::format("offset {} was committed after ", c->offset) : "", h_.str(p.member),
+                        format_time(p.time_us), cause.text, format_time(e->time_us));
+        return cause;
       }
     }
     for (const Seek* s : ix_.seeks(g, tp)) {
@@ -250,8 +261,9 @@ class Checker {
       }
     }
     if (const Commit* c = ix_.commit_past(g, tp, rec.offset, When{})) {
-      return Cause{fmt::format("{} committed offset {} without processing them", h_.str(c->member), c->offset),
-                   c->event_number, c->time_us};
+      return Cause{
+          fmt::format("{} committed offset {} without processing them", h_.str(c->member), c->offset),
+          c->event_number, c->time_us};
     }
     return Cause{};
   }
@@ -278,7 +290,8 @@ class Checker {
                                     {MemberWhat::kAssigned, MemberWhat::kJoined, MemberWhat::kRevoked})) {
       cause = ix_.member_cause(*e2);
       cause.time_in_text = true;
-      cause.text += fmt::format(" at t={} and re-read them from the committed offset", format_time(e2->time_us));
+      cause.text +=
+          fmt::format(" at t={} and re-read them from the committed offset", format_time(e2->time_us));
     }
     add(AnomalyKind::kDuplicate, g, again.tp, again.offset, again.record_id,
         fmt::format("processed twice by group {}", h_.str(g)), std::move(cause));

@@ -14,7 +14,9 @@ const std::vector<V>& find_or_empty(const std::map<K, std::vector<V>>& m, const 
   return it == m.end() ? kEmpty : it->second;
 }
 
-std::uint32_t index_of(std::size_t i) { return static_cast<std::uint32_t>(i); }
+std::uint32_t index_of(std::size_t i) {
+  return static_cast<std::uint32_t>(i);
+}
 
 }  // namespace
 

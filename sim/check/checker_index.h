@@ -86,7 +86,7 @@ class Index {
   Cause leader_change(const TopicPartition& tp, When after, When before) const;
   // Last MemberEvent of (group, member) in [after, before] whose kind is in `whats`.
   const MemberEvent* member_event(NameId group, NameId member, When after, When before,
-                                 std::initializer_list<MemberWhat> whats) const;
+                                  std::initializer_list<MemberWhat> whats) const;
   // First ok Commit of (group, tp) at or after `after` with committed offset > offset.
   const Commit* commit_past(NameId group, const TopicPartition& tp, std::int64_t offset, When after) const;
   // Last ok Commit of (group, tp) before `before`, or nullptr.

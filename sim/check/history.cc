@@ -31,35 +31,55 @@ NameId Names::find(std::string_view s) const {
 
 const char* to_string(MemberWhat what) {
   switch (what) {
-    case MemberWhat::kJoined: return "joined";
-    case MemberWhat::kLeft: return "left";
-    case MemberWhat::kCrashed: return "crashed";
-    case MemberWhat::kFenced: return "fenced";
-    case MemberWhat::kAssigned: return "assigned";
-    case MemberWhat::kRevoked: return "revoked";
+    case MemberWhat::kJoined:
+      return "joined";
+    case MemberWhat::kLeft:
+      return "left";
+    case MemberWhat::kCrashed:
+      return "crashed";
+    case MemberWhat::kFenced:
+      return "fenced";
+    case MemberWhat::kAssigned:
+      return "assigned";
+    case MemberWhat::kRevoked:
+      return "revoked";
   }
   return "?";
 }
 
 const char* to_string(OpKind kind) {
   switch (kind) {
-    case OpKind::kSend: return "send";
-    case OpKind::kAck: return "ack";
-    case OpKind::kSendFailed: return "send-failed";
-    case OpKind::kPoll: return "poll";
-    case OpKind::kProcessed: return "processed";
-    case OpKind::kCommit: return "commit";
-    case OpKind::kSeek: return "seek";
-    case OpKind::kTruncation: return "truncation";
-    case OpKind::kLeaderChange: return "leader-change";
-    case OpKind::kTxnEnd: return "txn-end";
-    case OpKind::kMemberEvent: return "member-event";
-    case OpKind::kFault: return "fault";
+    case OpKind::kSend:
+      return "send";
+    case OpKind::kAck:
+      return "ack";
+    case OpKind::kSendFailed:
+      return "send-failed";
+    case OpKind::kPoll:
+      return "poll";
+    case OpKind::kProcessed:
+      return "processed";
+    case OpKind::kCommit:
+      return "commit";
+    case OpKind::kSeek:
+      return "seek";
+    case OpKind::kTruncation:
+      return "truncation";
+    case OpKind::kLeaderChange:
+      return "leader-change";
+    case OpKind::kTxnEnd:
+      return "txn-end";
+    case OpKind::kMemberEvent:
+      return "member-event";
+    case OpKind::kFault:
+      return "fault";
   }
   return "?";
 }
 
-const char* to_string(RemovedBy how) { return how == RemovedBy::kRetention ? "retention" : "compaction"; }
+const char* to_string(RemovedBy how) {
+  return how == RemovedBy::kRetention ? "retention" : "compaction";
+}
 
 std::string History::tp_name(const TopicPartition& tp) const {
   return fmt::format("{}-{}", str(tp.topic), tp.partition);
@@ -78,37 +98,71 @@ void History::push(std::vector<T>& v, OpKind kind, T op) {
   for (HistoryObserver* o : observers_) o->on_op(*this, view_of_op);
 }
 
-void History::append(const Send& op) { push(sends_, OpKind::kSend, op); }
-void History::append(const Ack& op) { push(acks_, OpKind::kAck, op); }
-void History::append(const SendFailed& op) { push(send_failures_, OpKind::kSendFailed, op); }
-void History::append(const Poll& op) { push(polls_, OpKind::kPoll, op); }
-void History::append(const Processed& op) { push(processed_, OpKind::kProcessed, op); }
-void History::append(const Commit& op) { push(commits_, OpKind::kCommit, op); }
-void History::append(const Seek& op) { push(seeks_, OpKind::kSeek, op); }
+void History::append(const Send& op) {
+  push(sends_, OpKind::kSend, op);
+}
+void History::append(const Ack& op) {
+  push(acks_, OpKind::kAck, op);
+}
+void History::append(const SendFailed& op) {
+  push(send_failures_, OpKind::kSendFailed, op);
+}
+void History::append(const Poll& op) {
+  push(polls_, OpKind::kPoll, op);
+}
+void History::append(const Processed& op) {
+  push(processed_, OpKind::kProcessed, op);
+}
+void History::append(const Commit& op) {
+  push(commits_, OpKind::kCommit, op);
+}
+void History::append(const Seek& op) {
+  push(seeks_, OpKind::kSeek, op);
+}
 void History::append(Truncation op) {
   KS_ASSERT(op.from_offset <= op.to_offset);
   push(truncations_, OpKind::kTruncation, std::move(op));
 }
-void History::append(LeaderChange op) { push(leader_changes_, OpKind::kLeaderChange, std::move(op)); }
-void History::append(TxnEnd op) { push(txn_ends_, OpKind::kTxnEnd, std::move(op)); }
-void History::append(MemberEvent op) { push(member_events_, OpKind::kMemberEvent, std::move(op)); }
-void History::append(const Fault& op) { push(faults_, OpKind::kFault, op); }
+void History::append(LeaderChange op) {
+  push(leader_changes_, OpKind::kLeaderChange, std::move(op));
+}
+void History::append(TxnEnd op) {
+  push(txn_ends_, OpKind::kTxnEnd, std::move(op));
+}
+void History::append(MemberEvent op) {
+  push(member_events_, OpKind::kMemberEvent, std::move(op));
+}
+void History::append(const Fault& op) {
+  push(faults_, OpKind::kFault, op);
+}
 
 OpView History::view(OpRef ref) const {
   const std::size_t i = ref.index;
   switch (ref.kind) {
-    case OpKind::kSend: return &sends_[i];
-    case OpKind::kAck: return &acks_[i];
-    case OpKind::kSendFailed: return &send_failures_[i];
-    case OpKind::kPoll: return &polls_[i];
-    case OpKind::kProcessed: return &processed_[i];
-    case OpKind::kCommit: return &commits_[i];
-    case OpKind::kSeek: return &seeks_[i];
-    case OpKind::kTruncation: return &truncations_[i];
-    case OpKind::kLeaderChange: return &leader_changes_[i];
-    case OpKind::kTxnEnd: return &txn_ends_[i];
-    case OpKind::kMemberEvent: return &member_events_[i];
-    case OpKind::kFault: return &faults_[i];
+    case OpKind::kSend:
+      return &sends_[i];
+    case OpKind::kAck:
+      return &acks_[i];
+    case OpKind::kSendFailed:
+      return &send_failures_[i];
+    case OpKind::kPoll:
+      return &polls_[i];
+    case OpKind::kProcessed:
+      return &processed_[i];
+    case OpKind::kCommit:
+      return &commits_[i];
+    case OpKind::kSeek:
+      return &seeks_[i];
+    case OpKind::kTruncation:
+      return &truncations_[i];
+    case OpKind::kLeaderChange:
+      return &leader_changes_[i];
+    case OpKind::kTxnEnd:
+      return &txn_ends_[i];
+    case OpKind::kMemberEvent:
+      return &member_events_[i];
+    case OpKind::kFault:
+      return &faults_[i];
   }
   KS_ASSERT_MSG(false, "bad OpKind");
   return &sends_[i];

@@ -63,7 +63,7 @@ struct Send {
   TimeUs time_us = 0;
   std::uint64_t event_number = 0;
   std::uint64_t record_id = 0;
-  NameId producer = kNoName;          // client.id
+  NameId producer = kNoName;  // client.id
   TopicPartition tp;
   NameId key = kNoName;               // kNoName: null key
   NameId transactional_id = kNoName;  // kNoName: not in a transaction. Kafka: transactional.id
@@ -191,8 +191,18 @@ struct Fault {
 };
 
 enum class OpKind : std::uint8_t {
-  kSend, kAck, kSendFailed, kPoll, kProcessed, kCommit, kSeek, kTruncation, kLeaderChange, kTxnEnd,
-  kMemberEvent, kFault
+  kSend,
+  kAck,
+  kSendFailed,
+  kPoll,
+  kProcessed,
+  kCommit,
+  kSeek,
+  kTruncation,
+  kLeaderChange,
+  kTxnEnd,
+  kMemberEvent,
+  kFault
 };
 const char* to_string(OpKind kind);
 
@@ -204,8 +214,8 @@ struct OpRef {
 
 // A read-only view of one op (pointers into the History; valid until the next append).
 using OpView = std::variant<const Send*, const Ack*, const SendFailed*, const Poll*, const Processed*,
-                            const Commit*, const Seek*, const Truncation*, const LeaderChange*,
-                            const TxnEnd*, const MemberEvent*, const Fault*>;
+                            const Commit*, const Seek*, const Truncation*, const LeaderChange*, const TxnEnd*,
+                            const MemberEvent*, const Fault*>;
 
 class History;
 class HistoryObserver {

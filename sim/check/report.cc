@@ -6,23 +6,34 @@ namespace kafkasim::check {
 
 const char* to_string(AnomalyKind kind) {
   switch (kind) {
-    case AnomalyKind::kLostWrite: return "lost-write";
-    case AnomalyKind::kDuplicate: return "duplicate";
-    case AnomalyKind::kPollSkip: return "poll-skip";
-    case AnomalyKind::kNonmonotonicPoll: return "nonmonotonic-poll";
-    case AnomalyKind::kNonmonotonicSend: return "nonmonotonic-send";
-    case AnomalyKind::kAbortedRead: return "aborted-read";
+    case AnomalyKind::kLostWrite:
+      return "lost-write";
+    case AnomalyKind::kDuplicate:
+      return "duplicate";
+    case AnomalyKind::kPollSkip:
+      return "poll-skip";
+    case AnomalyKind::kNonmonotonicPoll:
+      return "nonmonotonic-poll";
+    case AnomalyKind::kNonmonotonicSend:
+      return "nonmonotonic-send";
+    case AnomalyKind::kAbortedRead:
+      return "aborted-read";
   }
   return "?";
 }
 
 const char* to_string(Semantics s) {
   switch (s) {
-    case Semantics::kNoneYet: return "none yet";
-    case Semantics::kExactlyOnce: return "exactly-once";
-    case Semantics::kAtLeastOnce: return "at-least-once";
-    case Semantics::kAtMostOnce: return "at-most-once";
-    case Semantics::kNeither: return "neither";
+    case Semantics::kNoneYet:
+      return "none yet";
+    case Semantics::kExactlyOnce:
+      return "exactly-once";
+    case Semantics::kAtLeastOnce:
+      return "at-least-once";
+    case Semantics::kAtMostOnce:
+      return "at-most-once";
+    case Semantics::kNeither:
+      return "neither";
   }
   return "?";
 }
@@ -47,21 +58,22 @@ nlohmann::json partition_counts_json(const std::vector<PartitionCount>& v) {
 }  // namespace
 
 std::string render_text(const Report& r) {
-  std::string out = fmt::format("{:<20} {:>9} {:>9} {:>7} {:>10} {:>10} {:>9} {:>8}  {}\n", "topic", "produced",
-                                "acked", "failed", "lost-acked", "dup-in-log", "unacked-w", "removed",
-                                "order-violations");
+  std::string out =
+      fmt::format("{:<20} {:>9} {:>9} {:>7} {:>10} {:>10} {:>9} {:>8}  {}\n", "topic", "produced", "acked",
+                  "failed", "lost-acked", "dup-in-log", "unacked-w", "removed", "order-violations");
   for (const TopicCounts& t : r.topics) {
-    out += fmt::format("{:<20} {:>9} {:>9} {:>7} {:>10} {:>10} {:>9} {:>8}  {}\n", t.topic, t.produced, t.acked,
-                       t.failed, t.lost_acked, t.duplicates_in_log, t.unacked_written, t.removed,
+    out += fmt::format("{:<20} {:>9} {:>9} {:>7} {:>10} {:>10} {:>9} {:>8}  {}\n", t.topic, t.produced,
+                       t.acked, t.failed, t.lost_acked, t.duplicates_in_log, t.unacked_written, t.removed,
                        partition_counts_text(t.order_violations));
   }
   if (!r.groups.empty()) {
-    out += fmt::format("\n{:<20} {:>9} {:>10} {:>7} {:>9} {:>12} {:>12}  {}\n", "group", "consumed", "duplicates",
-                       "lost", "poll-skip", "nonmonotonic", "aborted-seen", "semantics");
+    out += fmt::format("\n{:<20} {:>9} {:>10} {:>7} {:>9} {:>12} {:>12}  {}\n", "group", "consumed",
+                       "duplicates", "lost", "poll-skip", "nonmonotonic", "aborted-seen", "semantics");
   }
   for (const GroupCounts& g : r.groups) {
-    out += fmt::format("{:<20} {:>9} {:>10} {:>7} {:>9} {:>12} {:>12}  {}\n", g.group, g.consumed, g.duplicates,
-                       g.lost, g.poll_skips, g.nonmonotonic_polls, g.aborted_seen, to_string(g.semantics));
+    out +=
+        fmt::format("{:<20} {:>9} {:>10} {:>7} {:>9} {:>12} {:>12}  {}\n", g.group, g.consumed, g.duplicates,
+                    g.lost, g.poll_skips, g.nonmonotonic_polls, g.aborted_seen, to_string(g.semantics));
   }
   if (!r.anomalies.empty()) out += "\nanomalies:\n";
   for (const Anomaly& a : r.anomalies) {

@@ -21,7 +21,12 @@ namespace kafkasim::check {
 //   nonmonotonic-send  one producer's later send sits at a lower offset than its earlier send
 //   aborted-read       a group processed records of an aborted transaction (Adya's G1a)
 enum class AnomalyKind : std::uint8_t {
-  kLostWrite, kDuplicate, kPollSkip, kNonmonotonicPoll, kNonmonotonicSend, kAbortedRead
+  kLostWrite,
+  kDuplicate,
+  kPollSkip,
+  kNonmonotonicPoll,
+  kNonmonotonicSend,
+  kAbortedRead
 };
 const char* to_string(AnomalyKind kind);
 
@@ -54,8 +59,8 @@ struct TopicCounts {
   std::int64_t lost_acked = 0;
   std::int64_t duplicates_in_log = 0;
   std::int64_t unacked_written = 0;
-  std::int64_t removed = 0;                          // acked, removed by retention/compaction
-  std::vector<PartitionCount> order_violations;      // nonmonotonic-send, per partition (non-zero only)
+  std::int64_t removed = 0;                      // acked, removed by retention/compaction
+  std::vector<PartitionCount> order_violations;  // nonmonotonic-send, per partition (non-zero only)
 };
 
 enum class Semantics : std::uint8_t { kNoneYet, kExactlyOnce, kAtLeastOnce, kAtMostOnce, kNeither };
@@ -78,7 +83,7 @@ struct Report {
   std::int64_t produced = 0;
   std::int64_t acked = 0;
   std::int64_t lost_acked = 0;
-  std::int64_t duplicates = 0;  // duplicates_in_log over all topics
+  std::int64_t duplicates = 0;      // duplicates_in_log over all topics
   std::vector<TopicCounts> topics;  // by topic name
   std::vector<GroupCounts> groups;  // by group name
   std::vector<Anomaly> anomalies;   // topic, partition, first_offset, kind, group order

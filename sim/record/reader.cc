@@ -30,14 +30,16 @@ Status validate(Db& db, Recording* out) {
                                      s.message().substr(s.message().rfind(": ") + 2)));
   }
   if (app_id != kApplicationId) {
-    return Status::error(fmt::format("{}: not a kafkasim recording (SQLite application_id is {:#x}, expected {:#x})",
-                                     db.path(), app_id, kApplicationId));
+    return Status::error(
+        fmt::format("{}: not a kafkasim recording (SQLite application_id is {:#x}, expected {:#x})",
+                    db.path(), app_id, kApplicationId));
   }
   std::int64_t version = 0;
   if (Status s = pragma_int(db, "user_version", &version); !s.ok()) return s;
   if (version != kSchemaVersion) {
-    return Status::error(fmt::format("{}: recording schema version {} is not supported (this kafkasim reads version {})",
-                                     db.path(), version, kSchemaVersion));
+    return Status::error(
+        fmt::format("{}: recording schema version {} is not supported (this kafkasim reads version {})",
+                    db.path(), version, kSchemaVersion));
   }
   out->schema_version = static_cast<std::int32_t>(version);
   return Status();
@@ -66,7 +68,8 @@ Status read_meta(Db& db, Recording* out) {
 
 Status open_validated(const std::string& path, Db& db, Recording* out) {
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return Status::error(fmt::format("{}: cannot open: no such file", path));
+  if (!std::filesystem::exists(path, ec))
+    return Status::error(fmt::format("{}: cannot open: no such file", path));
   *out = Recording{};
   if (Status s = db.open(path, Db::Mode::kReadOnly); !s.ok()) return s;
   if (Status s = validate(db, out); !s.ok()) return s;
@@ -84,7 +87,8 @@ Status open_recording(const std::string& path, Recording* out) {
   Db db;
   if (Status s = open_validated(path, db, out); !s.ok()) return s;
   Stmt st;
-  if (Status s = db.prepare("SELECT event_number, time_us, node, kind, details FROM events ORDER BY rowid", st);
+  if (Status s =
+          db.prepare("SELECT event_number, time_us, node, kind, details FROM events ORDER BY rowid", st);
       !s.ok()) {
     return s;
   }

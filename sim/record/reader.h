@@ -24,8 +24,8 @@ struct EventRow {
 struct Recording {
   RunInfo info;
   std::int32_t schema_version = 0;
-  bool finished = false;        // finish() ran: trace_hash, events_executed and the checker results are in
-  std::string trace_hash;       // 16 hex digits, empty when not finished
+  bool finished = false;   // finish() ran: trace_hash, events_executed and the checker results are in
+  std::string trace_hash;  // 16 hex digits, empty when not finished
   std::uint64_t events_executed = 0;
   std::vector<EventRow> events;  // every trace record, in order
 };

@@ -29,17 +29,22 @@ constexpr TableSpec kTables[] = {
     {"commits", "time_us, event_number, group_id, member, topic, partition, committed_offset, ok, error"},
     {"seeks", "time_us, event_number, group_id, member, topic, partition, position, reason"},
     {"truncations",
-     "time_us, event_number, topic, partition, broker, from_offset, to_offset, cause, cause_event, cause_time_us"},
+     "time_us, event_number, topic, partition, broker, from_offset, to_offset, cause, cause_event, "
+     "cause_time_us"},
     {"leader_changes", "time_us, event_number, topic, partition, leader, leader_epoch, unclean, isr"},
-    {"txn_ends", "time_us, event_number, transactional_id, producer_id, producer_epoch, committed, partitions"},
+    {"txn_ends",
+     "time_us, event_number, transactional_id, producer_id, producer_epoch, committed, partitions"},
     {"member_events", "time_us, event_number, group_id, member, what, partitions, generation"},
     {"faults", "time_us, event_number, what"},
-    {"replica_offsets", "time_us, topic, partition, broker, log_start_offset, log_end_offset, high_watermark"},
+    {"replica_offsets",
+     "time_us, topic, partition, broker, log_start_offset, log_end_offset, high_watermark"},
     {"group_offsets", "time_us, group_id, topic, partition, committed_offset, log_end_offset, lag"},
     {"generations", "time_us, group_id, generation, protocol, member, partitions"},
     {"check_topics",
-     "topic, produced, acked, failed, lost_acked, duplicates_in_log, unacked_written, removed, order_violations"},
-    {"check_groups", "group_id, consumed, duplicates, lost, poll_skips, nonmonotonic_polls, aborted_seen, semantics"},
+     "topic, produced, acked, failed, lost_acked, duplicates_in_log, unacked_written, removed, "
+     "order_violations"},
+    {"check_groups",
+     "group_id, consumed, duplicates, lost, poll_skips, nonmonotonic_polls, aborted_seen, semantics"},
     {"anomalies",
      "anomaly_id, kind, group_id, topic, partition, first_offset, last_offset, explanation, cause_event, "
      "cause_time_us"},
@@ -74,13 +79,17 @@ Status clear_old_recording(const std::string& path) {
   if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) > 0) {
     Recording old;
     Status s = read_recording_info(path, &old);
-    if (!s.ok()) return Status::error(fmt::format("{}: exists and is not a kafkasim recording; not overwriting it", path));
+    if (!s.ok())
+      return Status::error(
+          fmt::format("{}: exists and is not a kafkasim recording; not overwriting it", path));
   } else if (!std::filesystem::is_regular_file(path, ec)) {
     return Status::error(fmt::format("{}: exists and is not a regular file", path));
   }
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::remove(path + suffix, ec);
-    if (ec) return Status::error(fmt::format("{}{}: cannot remove the old recording: {}", path, suffix, ec.message()));
+    if (ec)
+      return Status::error(
+          fmt::format("{}{}: cannot remove the old recording: {}", path, suffix, ec.message()));
   }
   return Status();
 }
@@ -104,11 +113,12 @@ Status Recorder::open(const std::string& path, const RunInfo& info, RecorderOpti
 
 Status Recorder::create(const RunInfo& info) {
   // WAL: a writer killed mid-batch leaves the last committed state readable (docs/recording.md).
-  for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA wal_autocheckpoint=16384"}) {
     if (Status s = db_.exec(pragma); !s.ok()) return s;
   }
-  if (Status s = db_.exec(fmt::format("PRAGMA application_id={}; PRAGMA user_version={}; BEGIN;", kApplicationId,
-                                      kSchemaVersion));
+  if (Status s = db_.exec(fmt::format("PRAGMA application_id={}; PRAGMA user_version={}; BEGIN;",
+                                      kApplicationId, kSchemaVersion));
       !s.ok()) {
     return s;
   }
@@ -192,8 +202,8 @@ void Recorder::on_op(const check::History& h, const check::OpView& op) {
   };
   if (auto* x = std::get_if<const Send*>(&op)) {
     const Send& o = **x;
-    insert(kSends, o.record_id, o.time_us, o.event_number, s(o.producer), s(o.tp.topic), o.tp.partition, opt(o.key),
-           opt(o.transactional_id));
+    insert(kSends, o.record_id, o.time_us, o.event_number, s(o.producer), s(o.tp.topic), o.tp.partition,
+           opt(o.key), opt(o.transactional_id));
   } else if (auto* a = std::get_if<const Ack*>(&op)) {
     const Ack& o = **a;
     insert(kAcks, o.record_id, o.time_us, o.event_number, s(o.tp.topic), o.tp.partition, o.offset);
@@ -206,28 +216,28 @@ void Recorder::on_op(const check::History& h, const check::OpView& op) {
     consume("processed", **pr);
   } else if (auto* c = std::get_if<const Commit*>(&op)) {
     const Commit& o = **c;
-    insert(kCommits, o.time_us, o.event_number, s(o.group), s(o.member), s(o.tp.topic), o.tp.partition, o.offset,
-           o.ok, opt(o.error));
+    insert(kCommits, o.time_us, o.event_number, s(o.group), s(o.member), s(o.tp.topic), o.tp.partition,
+           o.offset, o.ok, opt(o.error));
   } else if (auto* sk = std::get_if<const Seek*>(&op)) {
     const Seek& o = **sk;
-    insert(kSeeks, o.time_us, o.event_number, s(o.group), s(o.member), s(o.tp.topic), o.tp.partition, o.offset,
-           opt(o.reason));
+    insert(kSeeks, o.time_us, o.event_number, s(o.group), s(o.member), s(o.tp.topic), o.tp.partition,
+           o.offset, opt(o.reason));
   } else if (auto* t = std::get_if<const Truncation*>(&op)) {
     const Truncation& o = **t;
     insert(kTruncations, o.time_us, o.event_number, s(o.tp.topic), o.tp.partition, o.broker, o.from_offset,
            o.to_offset, opt(o.cause), o.cause_event, o.cause_time_us);
   } else if (auto* l = std::get_if<const LeaderChange*>(&op)) {
     const LeaderChange& o = **l;
-    insert(kLeaderChanges, o.time_us, o.event_number, s(o.tp.topic), o.tp.partition, o.leader, o.epoch, o.unclean,
-           fmt::format("{}", fmt::join(o.isr, ",")));
+    insert(kLeaderChanges, o.time_us, o.event_number, s(o.tp.topic), o.tp.partition, o.leader, o.epoch,
+           o.unclean, fmt::format("{}", fmt::join(o.isr, ",")));
   } else if (auto* e = std::get_if<const TxnEnd*>(&op)) {
     const TxnEnd& o = **e;
     insert(kTxnEnds, o.time_us, o.event_number, s(o.transactional_id), o.producer_id, o.epoch, o.committed,
            tps(o.partitions));
   } else if (auto* m = std::get_if<const MemberEvent*>(&op)) {
     const MemberEvent& o = **m;
-    insert(kMemberEvents, o.time_us, o.event_number, s(o.group), s(o.member), to_string(o.what), tps(o.partitions),
-           o.generation);
+    insert(kMemberEvents, o.time_us, o.event_number, s(o.group), s(o.member), to_string(o.what),
+           tps(o.partitions), o.generation);
   } else if (auto* fa = std::get_if<const Fault*>(&op)) {
     const Fault& o = **fa;
     insert(kFaults, o.time_us, o.event_number, s(o.what));
@@ -249,7 +259,8 @@ void Recorder::sample_group_offsets(TimeUs time_us, const std::vector<GroupOffse
 }
 
 void Recorder::record_generation(TimeUs time_us, const std::string& group, std::int32_t generation,
-                                 const std::string& protocol, const std::vector<MemberAssignment>& assignment) {
+                                 const std::string& protocol,
+                                 const std::vector<MemberAssignment>& assignment) {
   for (const MemberAssignment& m : assignment) {
     insert(kGenerations, time_us, group, generation, protocol, m.member, join(m.partitions));
   }
@@ -273,7 +284,8 @@ void Recorder::write_report(const check::Report& r) {
   }
 }
 
-Status Recorder::finish(std::uint64_t trace_hash, std::uint64_t events_executed, const check::Report& report) {
+Status Recorder::finish(std::uint64_t trace_hash, std::uint64_t events_executed,
+                        const check::Report& report) {
   if (!db_.is_open()) return status_.ok() ? Status::error("recording is not open") : status_;
   write_report(report);
   insert(kMeta, std::string("trace_hash"), format_hash(trace_hash));

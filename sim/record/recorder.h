@@ -100,9 +100,27 @@ class Recorder : public TraceObserver, public check::HistoryObserver {
 
  private:
   enum Table : std::uint8_t {
-    kEvents, kSends, kAcks, kSendFailures, kConsumes, kCommits, kSeeks, kTruncations, kLeaderChanges,
-    kTxnEnds, kMemberEvents, kFaults, kReplicaOffsets, kGroupOffsets, kGenerations, kCheckTopics,
-    kCheckGroups, kAnomalies, kAnomalyRecords, kMeta, kTableCount
+    kEvents,
+    kSends,
+    kAcks,
+    kSendFailures,
+    kConsumes,
+    kCommits,
+    kSeeks,
+    kTruncations,
+    kLeaderChanges,
+    kTxnEnds,
+    kMemberEvents,
+    kFaults,
+    kReplicaOffsets,
+    kGroupOffsets,
+    kGenerations,
+    kCheckTopics,
+    kCheckGroups,
+    kAnomalies,
+    kAnomalyRecords,
+    kMeta,
+    kTableCount
   };
 
   Status create(const RunInfo& info);

@@ -6,7 +6,9 @@
 
 namespace kafkasim::record {
 
-Stmt::~Stmt() { sqlite3_finalize(s_); }
+Stmt::~Stmt() {
+  sqlite3_finalize(s_);
+}
 
 Stmt& Stmt::operator=(Stmt&& other) noexcept {
   if (this != &other) {
@@ -17,10 +19,13 @@ Stmt& Stmt::operator=(Stmt&& other) noexcept {
   return *this;
 }
 
-void Stmt::bind(int index, std::int64_t v) { sqlite3_bind_int64(s_, index, v); }
+void Stmt::bind(int index, std::int64_t v) {
+  sqlite3_bind_int64(s_, index, v);
+}
 
 void Stmt::bind(int index, std::string_view v) {
-  sqlite3_bind_text64(s_, index, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  // SQLITE_STATIC: callers keep the text alive until the statement has stepped (Recorder::insert does).
+  sqlite3_bind_text64(s_, index, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
 }
 
 void Stmt::bind(int index, const std::optional<std::string_view>& v) {
@@ -38,19 +43,28 @@ int Stmt::step_done() {
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int Stmt::step() { return sqlite3_step(s_); }
+int Stmt::step() {
+  return sqlite3_step(s_);
+}
 
-std::int64_t Stmt::int64(int column) const { return sqlite3_column_int64(s_, column); }
+std::int64_t Stmt::int64(int column) const {
+  return sqlite3_column_int64(s_, column);
+}
 
 std::string Stmt::text(int column) const {
   const unsigned char* t = sqlite3_column_text(s_, column);
   const int n = sqlite3_column_bytes(s_, column);
-  return t == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(n));
+  return t == nullptr ? std::string()
+                      : std::string(reinterpret_cast<const char*>(t), static_cast<std::size_t>(n));
 }
 
-void Stmt::reset() { sqlite3_reset(s_); }
+void Stmt::reset() {
+  sqlite3_reset(s_);
+}
 
-Db::~Db() { close(); }
+Db::~Db() {
+  close();
+}
 
 void Db::close() {
   sqlite3_close_v2(db_);
@@ -63,7 +77,8 @@ Status Db::open(const std::string& path, Mode mode) {
   const int flags = mode == Mode::kCreate ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
   const int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
-    Status s = db_ ? error("cannot open") : Status::error(fmt::format("{}: cannot open: {}", path, sqlite3_errstr(rc)));
+    Status s = db_ ? error("cannot open")
+                   : Status::error(fmt::format("{}: cannot open: {}", path, sqlite3_errstr(rc)));
     close();
     return s;
   }
@@ -85,8 +100,8 @@ Status Db::exec(std::string_view sql) {
 
 Status Db::prepare(std::string_view sql, Stmt& out) {
   sqlite3_stmt* s = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &s,
-                                    nullptr);
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                                    &s, nullptr);
   if (rc != SQLITE_OK) return error(fmt::format("cannot prepare \"{}\"", sql.substr(0, 40)), rc);
   out = Stmt();
   out.s_ = s;

@@ -43,7 +43,8 @@ TEST_CASE("A group that consumed nothing has semantics none yet") {
   CHECK(std::string(to_string(Semantics::kNoneYet)) == "none yet");
 }
 
-TEST_CASE("A member that crashes after committing polled records it never processed loses them: at-most-once") {
+TEST_CASE(
+    "A member that crashes after committing polled records it never processed loses them: at-most-once") {
   Builder b;
   b.produce(0, 1, 0, 5);
   for (int i = 0; i < 5; ++i) b.poll(100, "c1", 1 + i, i);
@@ -62,9 +63,10 @@ TEST_CASE("A member that crashes after committing polled records it never proces
   REQUIRE(r.anomalies.size() == 1);
   CHECK(r.anomalies[0].kind == AnomalyKind::kLostWrite);
   CHECK(r.anomalies[0].group == "g");
-  CHECK(r.anomalies[0].explanation ==
-        "orders-0 offsets 2-4 lost by group g: offset 5 was committed after c1 polled them at t=100ms, and c1 "
-        "crashed at t=1.500s before processing them");
+  CHECK(
+      r.anomalies[0].explanation ==
+      "orders-0 offsets 2-4 lost by group g: offset 5 was committed after c1 polled them at t=100ms, and c1 "
+      "crashed at t=1.500s before processing them");
   CHECK(r.anomalies[0].cause_event == crash_event);
 }
 
@@ -136,19 +138,21 @@ TEST_CASE("Polls that jump over readable offsets are a poll-skip") {
   CHECK(r.anomalies[0].kind == AnomalyKind::kPollSkip);
   CHECK(r.anomalies[0].first_offset == 2);
   CHECK(r.anomalies[0].last_offset == 3);
-  CHECK(r.anomalies[0].explanation.starts_with("orders-0 offsets 2-3 skipped by c1 of group g (polled 1 then 4): cause unknown"));
+  CHECK(r.anomalies[0].explanation.starts_with(
+      "orders-0 offsets 2-3 skipped by c1 of group g (polled 1 then 4): cause unknown"));
 }
 
-TEST_CASE("Polls going backwards without a rebalance are nonmonotonic, after a seek or rebalance they are not") {
+TEST_CASE(
+    "Polls going backwards without a rebalance are nonmonotonic, after a seek or rebalance they are not") {
   Builder b;
   b.produce(0, 1, 0, 6);
   for (int i = 0; i < 6; ++i) b.poll(100, "c1", 1 + i, i);
   b.truncate(150, 3, 6, "leader-epoch truncation after leader change", 140, 140);
-  b.poll(200, "c1", 4, 3);   // backwards, no rebalance: nonmonotonic
+  b.poll(200, "c1", 4, 3);  // backwards, no rebalance: nonmonotonic
   b.seek(300, "c1", 0, "seek to beginning");
-  b.poll(301, "c1", 1, 0);   // after a seek: fine
+  b.poll(301, "c1", 1, 0);  // after a seek: fine
   b.member(400, "c1", MemberWhat::kAssigned);
-  b.poll(401, "c1", 1, 0);   // after a rebalance: fine
+  b.poll(401, "c1", 1, 0);  // after a rebalance: fine
   b.final_log(ids(1, 6));
   const Report r = b.check();
   const GroupCounts& g = group(r, "g");
@@ -162,7 +166,8 @@ TEST_CASE("Polls going backwards without a rebalance are nonmonotonic, after a s
         "leader-epoch truncation after leader change at t=140ms");
 }
 
-TEST_CASE("Records of an aborted transaction processed by a group are aborted reads, and not loss when skipped") {
+TEST_CASE(
+    "Records of an aborted transaction processed by a group are aborted reads, and not loss when skipped") {
   Builder b;
   b.send(0, 1, "orders", 0, "p1", "txn-1");
   b.ack(1, 1, 0);
@@ -182,7 +187,8 @@ TEST_CASE("Records of an aborted transaction processed by a group are aborted re
   REQUIRE(r.anomalies.size() == 1);
   CHECK(r.anomalies[0].kind == AnomalyKind::kAbortedRead);
   CHECK(r.anomalies[0].explanation ==
-        "orders-0 offset 0 of an aborted transaction processed by group uncommitted: transaction of txn-1 aborted at t=5ms");
+        "orders-0 offset 0 of an aborted transaction processed by group uncommitted: transaction of txn-1 "
+        "aborted at t=5ms");
 }
 
 }  // namespace

@@ -66,7 +66,8 @@ TEST_CASE("A lost write with no recorded truncation is explained by the next lea
   b.final_log({1, 2});
   const Report r = b.check();
   REQUIRE(r.anomalies.size() == 1);
-  CHECK(r.anomalies[0].explanation == "orders-0 offset 2 lost: broker 3 became leader of orders-0 in epoch 4 at t=2.000s");
+  CHECK(r.anomalies[0].explanation ==
+        "orders-0 offset 2 lost: broker 3 became leader of orders-0 in epoch 4 at t=2.000s");
 }
 
 TEST_CASE("Records removed by retention or compaction are counted as removed, not lost") {
@@ -95,7 +96,8 @@ TEST_CASE("A producer retry without idempotence shows as a duplicate in the log"
   CHECK(r.anomalies[0].kind == AnomalyKind::kDuplicate);
   CHECK(r.anomalies[0].first_offset == 4);
   CHECK(r.anomalies[0].explanation ==
-        "orders-0 offset 4 written again (first at offset 3): producer p1 retried after REQUEST_TIMED_OUT at t=20ms");
+        "orders-0 offset 4 written again (first at offset 3): producer p1 retried after REQUEST_TIMED_OUT at "
+        "t=20ms");
 }
 
 TEST_CASE("Failed sends are counted, and written ones as unacked-but-written") {
@@ -127,7 +129,8 @@ TEST_CASE("A later send at a lower offset is a nonmonotonic-send per partition")
   REQUIRE(r.anomalies.size() == 1);
   CHECK(r.anomalies[0].kind == AnomalyKind::kNonmonotonicSend);
   CHECK(r.anomalies[0].explanation ==
-        "orders-0 offset 1 sent by p1 before records at lower offsets: producer p1 retried after NETWORK_EXCEPTION at t=5ms");
+        "orders-0 offset 1 sent by p1 before records at lower offsets: producer p1 retried after "
+        "NETWORK_EXCEPTION at t=5ms");
 }
 
 }  // namespace

@@ -46,17 +46,19 @@ class Builder {
     h.append(Processed{{ms_to_us(t_ms), ++ev, h.intern(group), h.intern(member), id, tp(topic, p), offset}});
   }
   // Polls and processes records first_id.. at offsets first_offset.. .
-  void consume(std::int64_t t_ms, const std::string& member, std::uint64_t first_id, std::int64_t first_offset,
-               int n, const std::string& group = "g") {
+  void consume(std::int64_t t_ms, const std::string& member, std::uint64_t first_id,
+               std::int64_t first_offset, int n, const std::string& group = "g") {
     for (int i = 0; i < n; ++i) poll(t_ms, member, first_id + i, first_offset + i, group);
     for (int i = 0; i < n; ++i) processed(t_ms + 1, member, first_id + i, first_offset + i, group);
   }
-  void commit(std::int64_t t_ms, const std::string& member, std::int64_t offset, const std::string& group = "g",
-              const std::string& topic = "orders", std::int32_t p = 0) {
-    h.append(Commit{ms_to_us(t_ms), ++ev, h.intern(group), h.intern(member), tp(topic, p), offset, true, kNoName});
+  void commit(std::int64_t t_ms, const std::string& member, std::int64_t offset,
+              const std::string& group = "g", const std::string& topic = "orders", std::int32_t p = 0) {
+    h.append(
+        Commit{ms_to_us(t_ms), ++ev, h.intern(group), h.intern(member), tp(topic, p), offset, true, kNoName});
   }
   void member(std::int64_t t_ms, const std::string& member, MemberWhat what, const std::string& group = "g") {
-    h.append(MemberEvent{ms_to_us(t_ms), ++ev, h.intern(group), h.intern(member), what, {tp("orders", 0)}, 1});
+    h.append(
+        MemberEvent{ms_to_us(t_ms), ++ev, h.intern(group), h.intern(member), what, {tp("orders", 0)}, 1});
   }
   void seek(std::int64_t t_ms, const std::string& member, std::int64_t offset, const std::string& reason,
             const std::string& group = "g") {

@@ -37,8 +37,8 @@ TEST_CASE("The text report is a delivery table followed by one line per anomaly"
   CHECK(text.find("topic") == 0);
   CHECK(text.find("orders") != std::string::npos);
   CHECK(text.find("exactly-once") != std::string::npos);
-  CHECK(text.find("lost-write        orders-0 offset 3 lost: unclean leader election of broker 2 at t=290ms (event 9)") !=
-        std::string::npos);
+  CHECK(text.find("lost-write        orders-0 offset 3 lost: unclean leader election of broker 2 at t=290ms "
+                  "(event 9)") != std::string::npos);
 }
 
 TEST_CASE("Reports of the same history are identical") {

@@ -24,7 +24,8 @@ constexpr std::uint32_t kBatchRows = 500;
   if (!rec.open(path, info, RecorderOptions{kBatchRows}).ok()) _exit(3);
   std::uint64_t reported = 0;
   for (std::uint64_t i = 1;; ++i) {
-    rec.on_trace(TraceRecord{i, static_cast<TimeUs>(i) * 10, NodeId{1}, "test.tick", "tick " + std::to_string(i)});
+    rec.on_trace(
+        TraceRecord{i, static_cast<TimeUs>(i) * 10, NodeId{1}, "test.tick", "tick " + std::to_string(i)});
     if (!rec.status().ok()) _exit(4);
     if (rec.rows_committed() != reported) {
       reported = rec.rows_committed();

@@ -113,9 +113,11 @@ TEST_CASE("A recorded run reads back with its run info, events, history and chec
   CHECK(query_int(path, "SELECT lost_acked FROM check_topics WHERE topic = 'orders'") == 1);
   CHECK(query_int(path, "SELECT count(*) FROM check_groups WHERE semantics = 'exactly-once'") == 1);
   // The docs' "which records were lost and why" query.
-  CHECK(query_int(path,
-                  "SELECT a.log_offset FROM anomalies an JOIN anomaly_records ar USING (anomaly_id) "
-                  "JOIN acks a ON a.record_id = ar.record_id WHERE an.kind = 'lost-write' AND an.group_id = ''") == 2);
+  CHECK(query_int(
+            path,
+            "SELECT a.log_offset FROM anomalies an JOIN anomaly_records ar USING (anomaly_id) "
+            "JOIN acks a ON a.record_id = ar.record_id WHERE an.kind = 'lost-write' AND an.group_id = ''") ==
+        2);
 }
 
 TEST_CASE("Recording again to the same path replaces the old recording") {
@@ -143,7 +145,8 @@ TEST_CASE("A file that is not a kafkasim recording is refused with a clear error
   REQUIRE(sqlite3_exec(db, "CREATE TABLE t (x)", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(db);
   s = open_recording(other, &r);
-  CHECK(s.message() == other + ": not a kafkasim recording (SQLite application_id is 0x0, expected 0x6b666b73)");
+  CHECK(s.message() ==
+        other + ": not a kafkasim recording (SQLite application_id is 0x0, expected 0x6b666b73)");
 
   s = open_recording(dir.file("missing.sqlite"), &r);
   CHECK(s.message() == dir.file("missing.sqlite") + ": cannot open: no such file");
@@ -176,7 +179,8 @@ TEST_CASE("A recording of another schema version is refused with both versions n
   sqlite3_close(db);
   Recording r;
   const Status s = open_recording(path, &r);
-  CHECK(s.message() == path + ": recording schema version 99 is not supported (this kafkasim reads version 1)");
+  CHECK(s.message() ==
+        path + ": recording schema version 99 is not supported (this kafkasim reads version 1)");
 }
 
 TEST_CASE("A recorder that cannot create its file reports the path and SQLite's reason") {
