@@ -93,9 +93,12 @@ LogError PartitionLog::recover(const LogOpenOptions& options, RecoveryReport& re
       report.first_invalid = rec.value.first_invalid;
       truncated = true;
     }
-    if (!segments_.empty() && seg.value->base_offset() != segments_.back()->next_offset()) {
-      // A segment is rolled at the log end offset, so a hole or an overlap means that the end of the
-      // previous segment was lost (its creation was durable, its data was not): the log ends there.
+    const std::int64_t prev_end = segments_.empty() ? INT64_MIN : segments_.back()->next_offset();
+    if (!segments_.empty() && (seg.value->base_offset() < prev_end ||
+                               (gaps() == OffsetGaps::kForbidden && seg.value->base_offset() != prev_end))) {
+      // A segment is rolled at the log end offset, so a hole (outside compacted logs, where the cleaner
+      // leaves holes) or an overlap means that the end of the previous segment was lost (its creation was
+      // durable, its data was not): the log ends there.
       if (const DiskError e = seg.value->remove_files(); e != DiskError::kOk) return to_log_error(e);
       ++report.segments_removed;
       truncated = true;
