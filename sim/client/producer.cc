@@ -1,0 +1,586 @@
+#include "sim/client/producer.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/core/assert.h"
+#include "sim/core/simulation.h"
+#include "sim/log/record_batch.h"
+
+namespace kafkasim::client {
+
+using protocol::ErrorCode;
+using protocol::TopicPartition;
+
+// A producer batch (Kafka's ProducerBatch): records of one partition, encoded once on first send and
+// re-sent byte for byte on retries (so the broker can recognise an idempotent duplicate).
+struct Producer::Batch {
+  TopicPartition tp;
+  std::vector<ProducerRecord> records;
+  std::int32_t estimated_bytes = 61;  // record batch header
+  TimeUs created_us = 0;
+  TimeUs retry_at_us = 0;
+  std::int32_t attempts = 0;
+  std::int32_t base_sequence = -1;
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = -1;
+  protocol::SharedBytes encoded;
+  bool in_flight = false;
+  bool done = false;
+};
+
+struct Producer::InFlightRequest {
+  std::vector<std::shared_ptr<Batch>> batches;
+  TimerId timeout;
+};
+
+struct Producer::Connection {
+  std::int32_t broker = -1;
+  net::ConnectionId conn{};
+  std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
+  std::int32_t metadata_correlation = -1;
+  std::int32_t pid_correlation = -1;
+};
+
+Producer::Producer(Simulation& sim, NodeId id, net::Network& net, std::vector<NodeId> bootstrap,
+                   ProducerConfig config)
+    : Node(sim, id, NodeKind::kClient, config.client_id),
+      net_(net),
+      bootstrap_(std::move(bootstrap)),
+      config_(std::move(config)),
+      rng_(sim.rng("producer." + config_.client_id)) {
+  net_.attach(id, this);
+}
+
+Producer::~Producer() = default;
+
+void Producer::on_start() {
+  assign::StickyPartitionerConfig sc;
+  sc.batch_size_bytes = config_.batch_size;
+  sc.ignore_keys = config_.partitioner_ignore_keys;
+  sc.adaptive_partitioning_enabled = config_.adaptive_partitioning;
+  sticky_ = std::make_unique<assign::StickyPartitioner>(sc);
+  round_robin_ = std::make_unique<assign::RoundRobinPartitioner>();
+  request_metadata();
+  if (config_.enable_idempotence) init_producer_id();
+  // Delivery timeouts are checked every 100 ms of sim time.
+  after(ms_to_us(100), [this] { expire_batches(); });
+}
+
+void Producer::on_crash() {
+  metadata_.clear();
+  metadata_pending_ = false;
+  connections_.clear();
+  queues_.clear();
+  waiting_for_metadata_.clear();
+  next_sequence_.clear();
+  in_flight_sequences_.clear();
+  producer_id_ = -1;
+  producer_epoch_ = -1;
+  pid_pending_ = false;
+  drain_scheduled_ = false;
+  drain_at_us_ = kTimeNever;
+  stats_.in_flight_batches = 0;
+  stats_.queued_records = 0;
+}
+
+std::int32_t Producer::any_broker() {
+  // Kafka's leastLoadedNode: prefer a broker we are connected to, otherwise a bootstrap broker.
+  for (const auto& [b, c] : connections_) {
+    if (net_.is_open(c->conn)) return b;
+  }
+  return bootstrap_[rng_.uniform(bootstrap_.size())].value;
+}
+
+Producer::Connection* Producer::connection(std::int32_t broker) {
+  auto it = connections_.find(broker);
+  if (it != connections_.end() && net_.is_open(it->second->conn)) return it->second.get();
+  if (it != connections_.end()) fail_connection(*it->second, "connection lost");
+  auto c = std::make_unique<Connection>();
+  c->broker = broker;
+  c->conn = net_.connect(id(), NodeId(broker));
+  Connection* raw = c.get();
+  connections_[broker] = std::move(c);
+  return raw;
+}
+
+void Producer::request_metadata() {
+  if (metadata_pending_) return;
+  if (sim().now() < metadata_backoff_until_us_) {
+    after(metadata_backoff_until_us_ - sim().now(), [this] { request_metadata(); });
+    return;
+  }
+  metadata_pending_ = true;
+  const std::int32_t broker = any_broker();
+  Connection* c = connection(broker);
+  auto req = std::make_shared<protocol::MetadataRequest>();
+  req->correlation_id = next_correlation_++;
+  c->metadata_correlation = req->correlation_id;
+  net_.send(c->conn, id(), req);
+  // No answer within request.timeout.ms: try again (another broker may answer).
+  const std::int32_t corr = req->correlation_id;
+  after(ms_to_us(config_.request_timeout_ms), [this, broker, corr] {
+    auto it = connections_.find(broker);
+    if (metadata_pending_ && it != connections_.end() && it->second->metadata_correlation == corr) {
+      fail_connection(*it->second, "metadata request timed out");
+    }
+  });
+}
+
+void Producer::handle_metadata(const protocol::MetadataResponse& resp) {
+  metadata_pending_ = false;
+  metadata_backoff_until_us_ = sim().now() + ms_to_us(config_.retry_backoff_ms);
+  std::map<std::string, std::vector<PartitionInfo>> fresh;
+  for (const auto& p : resp.partitions) {
+    auto& v = fresh[p.tp.topic];
+    if (static_cast<std::int32_t>(v.size()) <= p.tp.partition) v.resize(static_cast<std::size_t>(p.tp.partition) + 1);
+    v[static_cast<std::size_t>(p.tp.partition)] = PartitionInfo{p.leader, p.leader_epoch};
+  }
+  metadata_ = std::move(fresh);
+  sim().cancel(metadata_timer_);
+  metadata_timer_ = after(ms_to_us(config_.metadata_max_age_ms), [this] { request_metadata(); });
+  std::vector<ProducerRecord> waiting = std::move(waiting_for_metadata_);
+  waiting_for_metadata_.clear();
+  for (auto& r : waiting) send(std::move(r));
+  schedule_drain(0);
+}
+
+void Producer::init_producer_id() {
+  if (pid_pending_) return;
+  pid_pending_ = true;
+  const std::int32_t broker = any_broker();
+  Connection* c = connection(broker);
+  auto req = std::make_shared<protocol::InitProducerIdRequest>();
+  req->correlation_id = next_correlation_++;
+  c->pid_correlation = req->correlation_id;
+  net_.send(c->conn, id(), req);
+  const std::int32_t corr = req->correlation_id;
+  after(ms_to_us(config_.request_timeout_ms), [this, broker, corr] {
+    auto it = connections_.find(broker);
+    if (pid_pending_ && it != connections_.end() && it->second->pid_correlation == corr) {
+      fail_connection(*it->second, "InitProducerId timed out");
+    }
+  });
+}
+
+void Producer::handle_init_producer_id(const protocol::InitProducerIdResponse& resp) {
+  pid_pending_ = false;
+  if (resp.error != ErrorCode::kNone) {
+    after(ms_to_us(config_.retry_backoff_ms), [this] { init_producer_id(); });
+    return;
+  }
+  producer_id_ = resp.producer_id;
+  producer_epoch_ = resp.producer_epoch;
+  sim().trace_event(id(), "producer.init_pid",
+                    fmt::format("{} got producer id {} epoch {}", config_.client_id, producer_id_, producer_epoch_));
+  schedule_drain(0);
+}
+
+assign::TopicPartitions Producer::topic_partitions(const std::string& topic) const {
+  assign::TopicPartitions tp;
+  auto it = metadata_.find(topic);
+  if (it == metadata_.end()) return tp;
+  tp.num_partitions = static_cast<std::int32_t>(it->second.size());
+  for (std::int32_t p = 0; p < tp.num_partitions; ++p) {
+    if (it->second[static_cast<std::size_t>(p)].leader >= 0) tp.available.push_back(p);
+  }
+  return tp;
+}
+
+void Producer::send(ProducerRecord record) {
+  if (!is_up()) return;
+  const assign::TopicPartitions tps = topic_partitions(record.topic);
+  if (tps.num_partitions == 0) {
+    waiting_for_metadata_.push_back(std::move(record));
+    request_metadata();
+    return;
+  }
+  if (record.timestamp_ms < 0) record.timestamp_ms = us_to_ms(sim().now());
+  std::int32_t partition;
+  const bool keyed = record.key.has_value() && !config_.partitioner_ignore_keys;
+  if (config_.round_robin) {
+    partition = round_robin_->partition(record.topic, tps);
+  } else {
+    std::optional<std::string_view> key;
+    if (keyed) key = *record.key;
+    partition = sticky_->partition(record.topic, key, tps, rng_);
+  }
+  const std::int32_t size = 21 + static_cast<std::int32_t>((record.key ? record.key->size() : 0) +
+                                                           (record.value ? record.value->size() : 0) + 24);
+  TopicPartition tp{record.topic, partition};
+  auto& q = queues_[tp];
+  bool new_batch = q.empty() || q.back()->in_flight || q.back()->encoded != nullptr ||
+                   q.back()->estimated_bytes + size > config_.batch_size;
+  if (new_batch && config_.round_robin && !q.empty()) {
+    // Kafka 3.x: abortForNewBatch -> onNewBatch -> partition() again (KAFKA-9965 skips a partition).
+    round_robin_->on_new_batch(record.topic, partition);
+    partition = round_robin_->partition(record.topic, tps);
+    tp.partition = partition;
+    auto& q2 = queues_[tp];
+    new_batch = q2.empty() || q2.back()->in_flight || q2.back()->encoded != nullptr ||
+                q2.back()->estimated_bytes + size > config_.batch_size;
+  }
+  auto& queue = queues_[tp];
+  if (new_batch) {
+    auto b = std::make_shared<Batch>();
+    b->tp = tp;
+    b->created_us = sim().now();
+    queue.push_back(b);
+  }
+  Batch& b = *queue.back();
+  b.estimated_bytes += size;
+  if (hooks_.on_send) hooks_.on_send(record, partition);
+  b.records.push_back(std::move(record));
+  ++stats_.sent;
+  ++stats_.queued_records;
+  if (!keyed && !config_.round_robin) {
+    sticky_->on_append(tp.topic, size, tps,
+                       b.estimated_bytes >= config_.batch_size ? assign::SwitchPolicy::kAllowSwitch
+                                                               : assign::SwitchPolicy::kBatchNotFull,
+                       rng_);
+  }
+  if (b.estimated_bytes >= config_.batch_size || queue.size() > 1) {
+    schedule_drain(0);
+  } else {
+    schedule_drain(ms_to_us(config_.linger_ms));
+  }
+}
+
+void Producer::flush() {
+  flushing_ = true;
+  schedule_drain(0);
+}
+
+void Producer::schedule_drain(TimeUs delay) {
+  const TimeUs at = sim().now() + delay;
+  if (drain_scheduled_ && drain_at_us_ <= at) return;
+  if (drain_scheduled_) sim().cancel(drain_timer_);
+  drain_scheduled_ = true;
+  drain_at_us_ = at;
+  drain_timer_ = after(delay, [this] {
+    drain_scheduled_ = false;
+    drain_at_us_ = kTimeNever;
+    drain();
+  });
+}
+
+bool Producer::partition_in_flight_before(const Batch& b) const {
+  // Idempotent producers keep at most max.in.flight batches per partition in flight, in sequence order;
+  // a batch waits while an earlier sequence of its partition is being retried.
+  auto it = in_flight_sequences_.find(b.tp);
+  if (it == in_flight_sequences_.end() || it->second.empty()) return false;
+  return b.base_sequence >= 0 && *it->second.begin() < b.base_sequence &&
+         static_cast<std::int32_t>(it->second.size()) >= config_.max_in_flight;
+}
+
+void Producer::drain() {
+  if (!is_up()) return;
+  if (config_.enable_idempotence && producer_id_ < 0) {
+    init_producer_id();
+    return;
+  }
+  const TimeUs now = sim().now();
+  const TimeUs linger_us = ms_to_us(config_.linger_ms);
+  TimeUs next_wakeup = kTimeNever;
+  std::map<std::int32_t, std::vector<std::shared_ptr<Batch>>> by_broker;
+  bool need_metadata = false;
+  for (auto& [tp, queue] : queues_) {
+    if (queue.empty()) continue;
+    std::shared_ptr<Batch> b = queue.front();
+    if (b->in_flight) continue;
+    if (b->retry_at_us > now) {
+      next_wakeup = std::min(next_wakeup, b->retry_at_us);
+      continue;
+    }
+    const bool full = b->estimated_bytes >= config_.batch_size || queue.size() > 1;
+    const bool lingered = now - b->created_us >= linger_us;
+    if (!full && !lingered && !flushing_ && b->attempts == 0) {
+      next_wakeup = std::min(next_wakeup, b->created_us + linger_us);
+      continue;
+    }
+    auto mit = metadata_.find(tp.topic);
+    const std::int32_t leader = (mit != metadata_.end() && tp.partition < static_cast<std::int32_t>(mit->second.size()))
+                                    ? mit->second[static_cast<std::size_t>(tp.partition)].leader
+                                    : -1;
+    if (leader < 0) {
+      need_metadata = true;
+      continue;
+    }
+    by_broker[leader].push_back(b);
+  }
+  flushing_ = false;
+  for (auto& [broker, batches] : by_broker) {
+    Connection* c = connection(broker);
+    if (static_cast<std::int32_t>(c->in_flight.size()) >= config_.max_in_flight) continue;
+    send_to(broker, std::move(batches));
+  }
+  if (need_metadata) request_metadata();
+  if (next_wakeup != kTimeNever) schedule_drain(std::max<TimeUs>(0, next_wakeup - now));
+}
+
+void Producer::encode(Batch& b) {
+  std::vector<std::string> ids;
+  ids.reserve(b.records.size());
+  for (const auto& r : b.records) ids.push_back(std::to_string(r.id));
+  std::vector<std::vector<RecordHeader>> headers(b.records.size());
+  std::vector<RecordInput> inputs(b.records.size());
+  for (std::size_t i = 0; i < b.records.size(); ++i) {
+    const ProducerRecord& r = b.records[i];
+    auto& h = headers[i];
+    h.reserve(r.headers.size() + 1);
+    h.push_back(RecordHeader{"kafkasim.id", std::string_view(ids[i])});
+    for (const auto& [k, v] : r.headers) h.push_back(RecordHeader{k, std::string_view(v)});
+    RecordInput& in = inputs[i];
+    in.timestamp = r.timestamp_ms;
+    if (r.key) in.key = std::string_view(*r.key);
+    if (r.value) in.value = std::string_view(*r.value);
+    in.headers = h;
+  }
+  BatchSpec spec;
+  spec.compression = config_.compression;
+  if (config_.enable_idempotence) {
+    spec.producer_id = b.producer_id;
+    spec.producer_epoch = b.producer_epoch;
+    spec.base_sequence = b.base_sequence;
+  }
+  auto out = std::make_shared<std::vector<std::uint8_t>>();
+  encode_batch(spec, inputs, *out);
+  b.encoded = std::move(out);
+}
+
+void Producer::send_to(std::int32_t broker, std::vector<std::shared_ptr<Batch>> batches) {
+  Connection* c = connection(broker);
+  auto req = std::make_shared<protocol::ProduceRequest>();
+  req->correlation_id = next_correlation_++;
+  req->acks = config_.acks;
+  req->timeout_ms = static_cast<std::int32_t>(config_.request_timeout_ms);
+  std::uint32_t bytes = 64;
+  for (auto& b : batches) {
+    if (b->encoded == nullptr) {
+      if (config_.enable_idempotence) {
+        // Sequence numbers are assigned when a batch is first drained (Kafka's RecordAccumulator.drain).
+        b->producer_id = producer_id_;
+        b->producer_epoch = producer_epoch_;
+        std::int32_t& seq = next_sequence_[b->tp];
+        b->base_sequence = seq;
+        seq += static_cast<std::int32_t>(b->records.size());
+      }
+      encode(*b);
+    }
+    if (b->attempts > 0) ++stats_.retries;
+    ++b->attempts;
+    b->in_flight = true;
+    ++stats_.in_flight_batches;
+    if (b->base_sequence >= 0) in_flight_sequences_[b->tp].insert(b->base_sequence);
+    req->partitions.push_back({b->tp, b->encoded});
+    bytes += static_cast<std::uint32_t>(b->encoded->size()) + 16;
+  }
+  req->wire_bytes = bytes;
+  ++stats_.requests;
+  net_.send(c->conn, id(), req);
+  if (config_.acks == 0) {
+    // acks=0: the request is complete as soon as it is written to the socket.
+    for (auto& b : batches) complete_batch(*b, -1);
+    schedule_drain(0);
+    return;
+  }
+  InFlightRequest inflight;
+  inflight.batches = std::move(batches);
+  const std::int32_t corr = req->correlation_id;
+  inflight.timeout = after(ms_to_us(config_.request_timeout_ms), [this, broker, corr] { request_timeout(broker, corr); });
+  c->in_flight.emplace(corr, std::move(inflight));
+}
+
+void Producer::request_timeout(std::int32_t broker, std::int32_t correlation_id) {
+  auto it = connections_.find(broker);
+  if (it == connections_.end() || it->second->in_flight.count(correlation_id) == 0) return;
+  // NetworkClient: a request that times out disconnects the node; every in-flight request on it fails.
+  fail_connection(*it->second,
+                  fmt::format("request.timeout.ms={} expired waiting for broker {}", config_.request_timeout_ms, broker));
+}
+
+void Producer::fail_connection(Connection& c, const std::string& why) {
+  net_.close(c.conn, id());
+  if (c.metadata_correlation >= 0 && metadata_pending_) metadata_pending_ = false;
+  if (c.pid_correlation >= 0 && pid_pending_) {
+    pid_pending_ = false;
+    after(ms_to_us(config_.retry_backoff_ms), [this] { init_producer_id(); });
+  }
+  c.metadata_correlation = -1;
+  c.pid_correlation = -1;
+  auto in_flight = std::move(c.in_flight);
+  c.in_flight.clear();
+  const std::int32_t broker = c.broker;
+  connections_.erase(broker);  // destroys c
+  for (auto& [corr, req] : in_flight) {
+    sim().cancel(req.timeout);
+    for (auto& b : req.batches) {
+      fail_or_retry(b, ErrorCode::kNetworkException, fmt::format("disconnected from broker {}: {}", broker, why));
+    }
+  }
+  request_metadata();
+  schedule_drain(0);
+}
+
+void Producer::on_message(net::ConnectionId conn, NodeId from, net::MessagePtr msg) {
+  const auto& km = static_cast<const protocol::KafkaMessage&>(*msg);
+  auto it = connections_.find(from.value);
+  if (it == connections_.end() || it->second->conn != conn) return;  // a stale connection
+  Connection& c = *it->second;
+  switch (km.api) {
+    case protocol::Api::kMetadata:
+      if (km.correlation_id == c.metadata_correlation) {
+        c.metadata_correlation = -1;
+        handle_metadata(static_cast<const protocol::MetadataResponse&>(km));
+      }
+      break;
+    case protocol::Api::kInitProducerId:
+      if (km.correlation_id == c.pid_correlation) {
+        c.pid_correlation = -1;
+        handle_init_producer_id(static_cast<const protocol::InitProducerIdResponse&>(km));
+      }
+      break;
+    case protocol::Api::kProduce:
+      handle_produce_response(c, static_cast<const protocol::ProduceResponse&>(km));
+      break;
+    default:
+      break;
+  }
+}
+
+void Producer::on_disconnect(net::ConnectionId conn, NodeId peer) {
+  auto it = connections_.find(peer.value);
+  if (it == connections_.end() || it->second->conn != conn) return;
+  fail_connection(*it->second, "connection broken");
+}
+
+void Producer::handle_produce_response(Connection& c, const protocol::ProduceResponse& resp) {
+  auto it = c.in_flight.find(resp.correlation_id);
+  if (it == c.in_flight.end()) return;
+  InFlightRequest req = std::move(it->second);
+  c.in_flight.erase(it);
+  sim().cancel(req.timeout);
+  for (auto& b : req.batches) {
+    const protocol::ProducePartitionResponse* pr = nullptr;
+    for (const auto& p : resp.partitions) {
+      if (p.tp == b->tp) pr = &p;
+    }
+    if (pr == nullptr) {
+      fail_or_retry(b, ErrorCode::kUnknownServerError, "no response for partition");
+    } else if (pr->error == ErrorCode::kNone) {
+      complete_batch(*b, pr->base_offset);
+    } else {
+      fail_or_retry(b, pr->error, pr->error_message);
+    }
+  }
+  schedule_drain(0);
+}
+
+void Producer::complete_batch(Batch& b, std::int64_t base_offset) {
+  if (b.done) return;
+  b.done = true;
+  if (b.in_flight) {
+    b.in_flight = false;
+    --stats_.in_flight_batches;
+  }
+  if (b.base_sequence >= 0) in_flight_sequences_[b.tp].erase(b.base_sequence);
+  auto& q = queues_[b.tp];
+  q.erase(std::remove_if(q.begin(), q.end(), [&](const auto& p) { return p.get() == &b; }), q.end());
+  std::int64_t offset = base_offset;
+  for (const auto& r : b.records) {
+    ++stats_.acked;
+    --stats_.queued_records;
+    if (hooks_.on_ack) hooks_.on_ack(r.id, b.tp, base_offset < 0 ? -1 : offset);
+    ++offset;
+  }
+}
+
+void Producer::fail_batch(Batch& b, ErrorCode error, const std::string& message) {
+  if (b.done) return;
+  b.done = true;
+  if (b.in_flight) {
+    b.in_flight = false;
+    --stats_.in_flight_batches;
+  }
+  if (b.base_sequence >= 0) in_flight_sequences_[b.tp].erase(b.base_sequence);
+  auto& q = queues_[b.tp];
+  q.erase(std::remove_if(q.begin(), q.end(), [&](const auto& p) { return p.get() == &b; }), q.end());
+  for (const auto& r : b.records) {
+    ++stats_.failed;
+    --stats_.queued_records;
+    if (hooks_.on_error) hooks_.on_error(r.id, b.tp, error, message, true);
+  }
+  sim().trace_event(id(), "producer.batch_failed",
+                    fmt::format("{} gave up on {} records for {}: {}{}{}", config_.client_id, b.records.size(),
+                                b.tp.str(), protocol::error_name(error), message.empty() ? "" : ": ", message));
+}
+
+void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const std::string& message) {
+  if (b->done) return;
+  if (b->in_flight) {
+    b->in_flight = false;
+    --stats_.in_flight_batches;
+  }
+  if (b->base_sequence >= 0) in_flight_sequences_[b->tp].erase(b->base_sequence);
+  stats_.last_error = std::string(protocol::error_name(error)) + (message.empty() ? "" : ": " + message);
+  stats_.last_error_us = sim().now();
+  const TimeUs deadline = b->created_us + ms_to_us(config_.delivery_timeout_ms);
+  bool retriable = protocol::is_retriable(error);
+  // An idempotent producer's out-of-order error caused by an earlier batch of its own that failed is
+  // retried once that batch has been re-sent (Kafka's Sender re-enqueues in sequence order).
+  if (error == ErrorCode::kOutOfOrderSequenceNumber && config_.enable_idempotence) retriable = true;
+  if (!retriable || b->attempts > config_.retries || sim().now() >= deadline) {
+    fail_batch(*b, error,
+               sim().now() >= deadline ? fmt::format("{} (delivery.timeout.ms={} expired)", message,
+                                                     config_.delivery_timeout_ms)
+                                       : message);
+    return;
+  }
+  if (hooks_.on_error) {
+    for (const auto& r : b->records) hooks_.on_error(r.id, b->tp, error, message, false);
+  }
+  if (error == ErrorCode::kNotLeaderOrFollower || error == ErrorCode::kNetworkException ||
+      error == ErrorCode::kUnknownTopicOrPartition || error == ErrorCode::kLeaderNotAvailable) {
+    request_metadata();
+  }
+  // Exponential backoff (KIP-580): retry.backoff.ms * 2^(attempts-1), capped, with +-20% jitter.
+  TimeUs backoff = ms_to_us(config_.retry_backoff_ms);
+  for (std::int32_t i = 1; i < b->attempts && backoff < ms_to_us(config_.retry_backoff_max_ms); ++i) backoff *= 2;
+  backoff = std::min(backoff, ms_to_us(std::max(config_.retry_backoff_ms, config_.retry_backoff_max_ms)));
+  backoff = backoff * rng_.between(80, 120) / 100;
+  b->retry_at_us = sim().now() + backoff;
+  requeue(b);
+  schedule_drain(backoff);
+}
+
+void Producer::requeue(std::shared_ptr<Batch> b) {
+  // Re-insert in sequence order (Kafka: RecordAccumulator.reenqueue / insertInSequenceOrder), otherwise
+  // at the front: a retried batch goes before newer batches of its partition.
+  auto& q = queues_[b->tp];
+  q.erase(std::remove(q.begin(), q.end(), b), q.end());
+  auto pos = q.begin();
+  if (b->base_sequence >= 0) {
+    while (pos != q.end() && (*pos)->base_sequence >= 0 && (*pos)->base_sequence < b->base_sequence) ++pos;
+  }
+  q.insert(pos, b);
+}
+
+void Producer::expire_batches() {
+  const TimeUs now = sim().now();
+  const TimeUs timeout = ms_to_us(config_.delivery_timeout_ms);
+  std::vector<std::shared_ptr<Batch>> expired;
+  for (auto& [tp, q] : queues_) {
+    for (auto& b : q) {
+      if (!b->in_flight && now - b->created_us >= timeout) expired.push_back(b);
+    }
+  }
+  for (auto& b : expired) {
+    fail_batch(*b, ErrorCode::kRequestTimedOut,
+               fmt::format("Expiring {} record(s) for {}: delivery.timeout.ms={} has passed since batch creation",
+                           b->records.size(), b->tp.str(), config_.delivery_timeout_ms));
+  }
+  after(ms_to_us(100), [this] { expire_batches(); });
+}
+
+}  // namespace kafkasim::client
