@@ -1,0 +1,200 @@
+#include "gui/app.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include "gui/fonts.h"
+#include "gui/frame.h"
+#include "gui/gui_state.h"
+#include "gui/screenshot.h"
+
+namespace kafkasim::gui {
+namespace {
+
+constexpr double kFixedFrameS = 1.0 / 60.0;  // --frames and --bench: deterministic frame step
+
+void glfw_error(int code, const char* description) {
+  std::fprintf(stderr, "kafkasim-gui: GLFW error %d: %s\n", code, description);
+}
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(colon + 2);
+    }
+  }
+  return "unknown CPU";
+}
+
+// Fonts and style follow GuiState; rebuilt when the size or the theme changes.
+struct LookCache {
+  float font_px = -1;
+  ThemeKind theme = ThemeKind::kDark;
+  bool theme_set = false;
+};
+
+void refresh_look(GuiState& state, const FontPaths& fonts, LookCache& cache, bool backend_ready) {
+  ImGuiIO& io = ImGui::GetIO();
+  const bool size_changed = cache.font_px != state.font_size_px;
+  if (size_changed) {
+    if (backend_ready) ImGui_ImplOpenGL3_DestroyFontsTexture();
+    state.mono_font = load_fonts(io, fonts, state.font_size_px);
+    io.Fonts->Build();
+    if (backend_ready) ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
+  if (size_changed || !cache.theme_set || cache.theme != state.theme) {
+    apply_theme(state.theme, state.font_size_px / 20.0f, ImGui::GetStyle());
+    cache.theme = state.theme;
+    cache.theme_set = true;
+  }
+  cache.font_px = state.font_size_px;
+}
+
+void font_shortcuts(GuiState& state) {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (!io.KeyCtrl) return;
+  if (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD)) state.set_font_size(state.font_size_px + 2);
+  if (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT)) state.set_font_size(state.font_size_px - 2);
+}
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void print_bench(const std::vector<double>& frame_ms, int width, int height) {
+  std::vector<double> sorted = frame_ms;
+  std::sort(sorted.begin(), sorted.end());
+  const double p90 = sorted.empty() ? 0 : sorted[std::min(sorted.size() - 1, sorted.size() * 9 / 10)];
+  const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+  std::printf("kafkasim-gui bench: median frame %.2f ms, p90 %.2f ms over %zu frames at %dx%d\n",
+              median_of(frame_ms), p90, frame_ms.size(), width, height);
+  std::printf("machine: %s, %u hardware threads, GL renderer: %s\n", cpu_model().c_str(),
+              std::thread::hardware_concurrency(), renderer != nullptr ? renderer : "unknown");
+}
+
+void handle_app_requests(GuiState& state, const AppOptions& options, GLFWwindow* window, engine::Driver*& current,
+                         std::unique_ptr<engine::Driver>& owned) {
+  for (const auto& request : state.app_requests) {
+    if (request.kind == ActionKind::kQuit) glfwSetWindowShouldClose(window, GLFW_TRUE);
+    if (request.kind != ActionKind::kOpenScenario) continue;
+    if (!options.open) {
+      state.status_line = "opening files is not available here";
+      continue;
+    }
+    std::string error;
+    auto opened = options.open(request.path, error);
+    if (opened == nullptr) {
+      state.status_line = "cannot open " + request.path + ": " + error;
+      continue;
+    }
+    owned = std::move(opened);
+    current = owned.get();
+    state.playing = false;
+    state.assignment_seen.clear();
+    state.status_line = "opened " + request.path;
+  }
+  state.app_requests.clear();
+}
+
+}  // namespace
+
+int run_app(engine::Driver& driver, const AppOptions& options) {
+  glfwSetErrorCallback(glfw_error);
+  if (glfwInit() == GLFW_FALSE) {
+    std::fprintf(stderr, "kafkasim: error: cannot open a window (no display? run under xvfb-run)\n");
+    return 2;
+  }
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  GLFWwindow* window = glfwCreateWindow(options.width_px, options.height_px, options.title.c_str(), nullptr, nullptr);
+  if (window == nullptr) {
+    std::fprintf(stderr, "kafkasim: error: cannot create an OpenGL 3 window\n");
+    glfwTerminate();
+    return 2;
+  }
+  glfwMakeContextCurrent(window);
+  const bool fixed_step = options.frames > 0 || options.bench;
+  glfwSwapInterval(fixed_step ? 0 : 1);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;
+  ImGui_ImplGlfw_InitForOpenGL(window, true);
+  ImGui_ImplOpenGL3_Init("#version 130");
+
+  GuiState state;
+  state.set_theme(options.theme);
+  state.speed = options.speed;
+  state.playing = options.play || options.bench;
+  state.lessons = list_lessons(find_scenario_dir(options.scenario_dir));
+  int fb_w = 0, fb_h = 0;
+  glfwGetFramebufferSize(window, &fb_w, &fb_h);
+  state.set_font_size(options.font_size_px > 0 ? options.font_size_px : default_font_size_px(fb_h));
+  const FontPaths fonts = find_fonts(options.font_dir);
+  LookCache look;
+  refresh_look(state, fonts, look, /*backend_ready=*/false);
+
+  engine::Driver* current = &driver;
+  std::unique_ptr<engine::Driver> owned;
+  std::vector<double> frame_ms;
+  const int total_frames = options.bench ? options.bench_frames : options.frames;
+  int exit_code = 0;
+  for (int frame = 1; !glfwWindowShouldClose(window); ++frame) {
+    const auto start = std::chrono::steady_clock::now();
+    glfwPollEvents();
+    refresh_look(state, fonts, look, /*backend_ready=*/frame > 1);
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    font_shortcuts(state);
+    run_frame(*current, state, fixed_step ? kFixedFrameS : static_cast<double>(io.DeltaTime));
+    handle_app_requests(state, options, window, current, owned);
+    ImGui::Render();
+    glfwGetFramebufferSize(window, &fb_w, &fb_h);
+    glViewport(0, 0, fb_w, fb_h);
+    const ImVec4 bg = to_vec4(state.palette.canvas_bg);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    const bool last = total_frames > 0 && frame >= total_frames;
+    if (last && !options.screenshot.empty()) {
+      std::string error;
+      if (!write_back_buffer_png(options.screenshot, fb_w, fb_h, error)) {
+        std::fprintf(stderr, "kafkasim: error: %s\n", error.c_str());
+        exit_code = 2;
+      }
+    }
+    glfwSwapBuffers(window);
+    if (options.bench) {
+      glFinish();
+      frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    if (last) break;
+  }
+  if (options.bench) print_bench(frame_ms, fb_w, fb_h);
+
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window);
+  glfwTerminate();
+  return exit_code;
+}
+
+}  // namespace kafkasim::gui

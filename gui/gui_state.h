@@ -1,0 +1,116 @@
+#pragma once
+// GuiState: everything the visualizer remembers between frames, in one small struct (the shape of
+// imgui_demo's ExampleAppLog / ShowExampleAppLayout): which windows are open, play/pause and speed,
+// filters and selections, the look (theme, font size), and the queue of Actions the panels asked for.
+//
+// Lifecycle: one GuiState per application (or per test), owned by the caller of run_frame(). Panels
+// never touch the engine: they read a const engine::Snapshot and push Actions; run_frame() applies
+// them to the engine::Driver after every window is drawn, so a Snapshot reference is never used after
+// the simulation changed. Actions the frame cannot perform itself (open a scenario, quit, rebuild the
+// fonts) are left for the application shell in `app_requests`.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "gui/lessons.h"
+#include "gui/theme.h"
+#include "sim/core/time.h"
+#include "sim/engine/command.h"
+
+namespace kafkasim::gui {
+
+enum class ActionKind : std::uint8_t {
+  kApplyCommand,   // Driver::apply(command)
+  kStepEvent,      // Driver::step_event()
+  kStepNotable,    // Driver::step_notable()
+  kSeek,           // Driver::seek(time_us)
+  kSeekEvent,      // Driver::seek_event(event_number)
+  kRunUntil,       // play until time_us, then pause
+  kOpenScenario,   // for the application: open `path` (scenario or recording)
+  kQuit,           // for the application
+};
+
+struct Action {
+  ActionKind kind = ActionKind::kStepEvent;
+  TimeUs time_us = 0;
+  std::uint64_t event_number = 0;
+  engine::Command command;
+  std::string path;
+};
+
+// Which windows are shown (View menu; closed windows give their space to their column partner).
+struct WindowsOpen {
+  bool time = true;
+  bool cluster = true;
+  bool partitions = true;
+  bool groups = true;
+  bool producers = true;
+  bool delivery = true;
+  bool events = true;
+};
+
+// Where a partition was last seen assigned, to show partitions moving between members.
+struct AssignmentSeen {
+  std::string member;
+  std::string previous_member;
+  TimeUs changed_us = -1;
+};
+
+inline constexpr float kFontSizeMinPx = 10.0f;
+inline constexpr float kFontSizeMaxPx = 48.0f;
+inline constexpr float kSpeedMin = 0.01f;    // sim seconds per wall second: slow motion
+inline constexpr float kSpeedMax = 1000.0f;  // above this, use "max" (as fast as possible)
+
+struct GuiState {
+  WindowsOpen open;
+
+  // Time control.
+  bool playing = false;
+  bool max_speed = false;             // as fast as possible: a fixed event budget per frame
+  float speed = 1.0f;                 // sim seconds per wall second
+  std::uint64_t max_events_per_frame = 20000;
+  TimeUs run_until_us = -1;           // "run until": pause when sim time reaches it; -1 none
+  float run_until_s_input = 10.0f;
+  TimeUs paused_at_pause_point_us = -1;  // the pause point that stopped play last, shown in the bar
+
+  // Narration: the latest text stays on screen; a new one flashes.
+  TimeUs narration_seen_us = -1;
+  double narration_flash_s = 0;
+
+  // Filters and selections.
+  std::string topic_filter;
+  ImGuiTextFilter event_filter;
+  bool follow_events = true;          // keep the event log scrolled to the newest event
+  std::int32_t selected_broker = -1;
+  std::uint64_t selected_event = 0;
+  std::map<std::string, AssignmentSeen> assignment_seen;  // key: group + "/" + topic-partition
+
+  // Look. The application rebuilds the fonts when font_size_px changes.
+  ThemeKind theme = ThemeKind::kDark;
+  Palette palette = make_palette(ThemeKind::kDark);
+  float font_size_px = 20.0f;
+  ImFont* mono_font = nullptr;        // numbers and logs; nullptr: the current font
+
+  // Lessons (File menu) and the path typed in "Open...".
+  std::vector<Lesson> lessons;
+  std::string open_path_input;
+
+  // Output of the panels for this frame, and what the application shell must do.
+  std::vector<Action> actions;
+  std::vector<Action> app_requests;
+  std::string status_line;            // the last command applied, e.g. "crash broker 2"
+  double wall_time_s = 0;             // seconds of wall time since start (animations only)
+
+  void push(Action action) { actions.push_back(std::move(action)); }
+  void push_command(const engine::Command& command);
+  void set_theme(ThemeKind kind);
+  void set_font_size(float px);
+};
+
+// "crash broker 2", "partition {1,2} | {3}": what the status line and the Faults menu say.
+std::string command_label(const engine::Command& command);
+
+}  // namespace kafkasim::gui

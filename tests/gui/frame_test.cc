@@ -1,0 +1,116 @@
+#include <catch2/catch.hpp>
+
+#include "gui/frame.h"
+#include "tests/gui/fake_driver.h"
+#include "tests/gui/headless.h"
+
+namespace kafkasim::gui::testing {
+namespace {
+
+TEST_CASE("play advances sim time by speed times wall time") {
+  FakeDriver driver;
+  GuiState state;
+  state.playing = true;
+  state.speed = 2.0f;
+  advance_play(driver, state, 0.5);
+  CHECK(driver.now_us() == 1'000'000);
+  CHECK(state.playing);
+}
+
+TEST_CASE("play stops at the scenario's pause point") {
+  FakeDriver driver;
+  GuiState state;
+  driver.seek(7'900'000);
+  state.playing = true;
+  state.speed = 10.0f;
+  advance_play(driver, state, 0.1);
+  CHECK(driver.now_us() == 8'000'000);
+  CHECK_FALSE(state.playing);
+  CHECK(state.paused_at_pause_point_us == 8'000'000);
+  state.playing = true;  // playing on passes the pause point
+  advance_play(driver, state, 0.1);
+  CHECK(driver.now_us() == 9'000'000);
+}
+
+TEST_CASE("run until plays to the requested time and pauses there") {
+  FakeDriver driver;
+  GuiState state;
+  driver.seek(1'000'000);
+  Action action;
+  action.kind = ActionKind::kRunUntil;
+  action.time_us = 3'000'000;
+  state.push(action);
+  apply_actions(driver, state);
+  CHECK(state.playing);
+  for (int i = 0; i < 10 && state.playing; ++i) advance_play(driver, state, 1.0);
+  CHECK(driver.now_us() == 3'000'000);
+  CHECK_FALSE(state.playing);
+}
+
+TEST_CASE("max speed is bounded by the event budget per frame") {
+  FakeDriver driver;
+  GuiState state;
+  state.playing = true;
+  state.max_speed = true;
+  state.max_events_per_frame = 500;  // the fake runs one event per ms
+  advance_play(driver, state, 0.016);
+  CHECK(driver.now_us() == 500'000);
+}
+
+TEST_CASE("a pushed command is applied to the driver and named in the status line") {
+  FakeDriver driver;
+  GuiState state;
+  engine::Command crash;
+  crash.kind = engine::CommandKind::kCrashBroker;
+  crash.node = 2;
+  state.push_command(crash);
+  apply_actions(driver, state);
+  REQUIRE(driver.applied().size() == 1);
+  CHECK(driver.applied()[0].node == 2);
+  CHECK(state.status_line.rfind("crash broker 2", 0) == 0);
+  CHECK(driver.snapshot().brokers[1].status == engine::NodeStatus::kDown);
+}
+
+TEST_CASE("space toggles play, right steps one event, shift+right steps to the next notable event") {
+  HeadlessImGui imgui(1920, 1080);
+  FakeDriver driver;
+  GuiState state;
+  auto body = [&] { run_frame(driver, state, 0.0); };
+  imgui.press(kKeySpace, false, body);
+  CHECK(state.playing);
+  imgui.press(kKeySpace, false, body);
+  CHECK_FALSE(state.playing);
+  const TimeUs before = driver.now_us();
+  imgui.press(kKeyRight, false, body);
+  CHECK(driver.now_us() == before + 1000);
+  imgui.press(kKeyRight, true, body);
+  CHECK(driver.now_us() == 8'001'000);
+}
+
+TEST_CASE("every view draws at 1920x1080 and 1280x720 in every theme through the story") {
+  for (const auto& size : {ImVec2(1920, 1080), ImVec2(1280, 720)}) {
+    for (ThemeKind theme : {ThemeKind::kDark, ThemeKind::kLight, ThemeKind::kHighContrast}) {
+      HeadlessImGui imgui(size.x, size.y);
+      FakeDriver driver;
+      GuiState state;
+      state.set_theme(theme);
+      for (TimeUs t = 0; t <= FakeDriver::kDurationUs; t += 2'500'000) {
+        driver.seek(t);
+        imgui.frame([&] { run_frame(driver, state, 1.0 / 60); });
+      }
+      CHECK(state.actions.empty());
+    }
+  }
+}
+
+TEST_CASE("the large benchmark cluster draws headless") {
+  HeadlessImGui imgui(1920, 1080);
+  FakeDriver driver(FakeConfig::large());
+  GuiState state;
+  state.playing = true;
+  for (int i = 0; i < 30; ++i) imgui.frame([&] { run_frame(driver, state, 0.01); });
+  CHECK(driver.now_us() == 300'000);
+}
+
+}  // namespace
+}  // namespace kafkasim::gui::testing
