@@ -1,0 +1,52 @@
+// kafkasim-gui: the desktop visualizer.
+//   kafkasim-gui [SCENARIO] [--seed N] [--frames N --screenshot out.png] [--bench] [--width W --height H]
+//                [--font-size PX] [--theme dark|light|high-contrast] [--play] [--speed X]
+// With no SCENARIO it opens the default lesson: the first scenario (by file name) of the lesson library.
+//
+// The engine side is engine::open_session() from sim/engine/session.h (the lead's Session, a Driver
+// built from a scenario file and a seed). NOTE: when this file was written that header did not exist
+// yet; gui/CMakeLists.txt builds this program only once a ks_engine target exists. If the final
+// signature differs, only the two calls below change.
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "gui/app.h"
+#include "gui/lessons.h"
+#include "sim/engine/session.h"
+
+int main(int argc, char** argv) {
+  namespace gui = kafkasim::gui;
+  CLI::App app{"kafkasim-gui: watch a simulated Kafka cluster, inject faults, step through time"};
+  std::string scenario;
+  std::uint64_t seed = 1;
+  gui::AppOptions options;
+  app.add_option("scenario", scenario, "scenario file (.yaml) or recording; default: the first lesson");
+  app.add_option("--seed", seed, "the run's seed");
+  gui::add_app_options(app, options);
+  if (const int code = gui::parse_command_line(app, argc, argv); code >= 0) return code;
+
+  if (scenario.empty()) {
+    const auto lessons = gui::list_lessons(gui::find_scenario_dir(options.scenario_dir));
+    if (lessons.empty()) {
+      std::fprintf(stderr, "kafkasim: error: no scenario given and no lesson library found "
+                           "(pass a SCENARIO, --scenarios DIR or set KAFKASIM_SCENARIOS)\n");
+      return 2;
+    }
+    scenario = lessons.front().path;
+  }
+  std::string error;
+  std::unique_ptr<kafkasim::engine::Driver> session = kafkasim::engine::open_session(scenario, seed, error);
+  if (session == nullptr) {
+    std::fprintf(stderr, "kafkasim: error: %s\n", error.c_str());
+    return 2;
+  }
+  options.title = "kafkasim - " + scenario;
+  options.open = [seed](const std::string& path, std::string& open_error) -> std::unique_ptr<kafkasim::engine::Driver> {
+    return kafkasim::engine::open_session(path, seed, open_error);
+  };
+  return gui::run_app(*session, options);
+}
