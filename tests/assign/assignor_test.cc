@@ -51,27 +51,115 @@ TEST_CASE("range gives the extra partitions of each topic to the first consumer 
   CHECK(a.at("consumer2") == std::vector{tp("topic1", 2), tp("topic2", 2)});
 }
 
-TEST_CASE("range orders static members first, by group.instance.id (after RangeAssignorTest.testOneStaticConsumerAndOneDynamicTwoTopicsSixPartitions)") {
-  // The dynamic member id sorts lower, yet the static member comes first.
+TEST_CASE("range orders static members by instance id, not member id (RangeAssignorTest.testTwoStaticConsumersTwoTopicsSixPartitions)") {
   const auto a = range_assign({{"topic1", 3}, {"topic2", 3}},
-                              {member("consumer-a", {"topic1", "topic2"}),
-                               member("consumer-b", {"topic1", "topic2"}, {}, std::nullopt, "instance-1")});
+                              {member("consumer-b", {"topic1", "topic2"}, {}, std::nullopt, "instance1"),
+                               member("consumer-a", {"topic1", "topic2"}, {}, std::nullopt, "instance2")});
   CHECK(a.at("consumer-b") == std::vector{tp("topic1", 0), tp("topic1", 1), tp("topic2", 0), tp("topic2", 1)});
   CHECK(a.at("consumer-a") == std::vector{tp("topic1", 2), tp("topic2", 2)});
 }
 
-TEST_CASE("range keeps a static member's ranges when its member id changes (after RangeAssignorTest.testStaticMemberRangeAssignmentPersistentAfterMemberIdChanges)") {
+TEST_CASE("range puts a static member before a dynamic one (RangeAssignorTest.testOneStaticConsumerAndOneDynamicConsumerTwoTopicsSixPartitions)") {
+  const auto a = range_assign({{"topic1", 3}, {"topic2", 3}},
+                              {member("consumer-b", {"topic1", "topic2"}, {}, std::nullopt, "instance1"),
+                               member("consumer-a", {"topic1", "topic2"})});
+  CHECK(a.at("consumer-b") == std::vector{tp("topic1", 0), tp("topic1", 1), tp("topic2", 0), tp("topic2", 1)});
+  CHECK(a.at("consumer-a") == std::vector{tp("topic1", 2), tp("topic2", 2)});
+}
+
+TEST_CASE("range keeps static members' ranges when a dynamic member is replaced (RangeAssignorTest.testStaticMemberRangeAssignmentPersistent)") {
+  const PartitionsPerTopic topics{{"topic1", 5}, {"topic2", 4}};
+  const std::vector<std::string> both{"topic1", "topic2"};
+  std::vector<MemberSubscription> members{member("consumer1", both, {}, std::nullopt, "instance1"),
+                                          member("consumer2", both, {}, std::nullopt, "instance2"),
+                                          member("consumer3", both, {}, std::nullopt, "instance3"), member("consumer4", both)};
+  Assignment expected{{"consumer1", {tp("topic1", 0), tp("topic1", 1), tp("topic2", 0)}},
+                      {"consumer2", {tp("topic1", 2), tp("topic2", 1)}},
+                      {"consumer3", {tp("topic1", 3), tp("topic2", 2)}},
+                      {"consumer4", {tp("topic1", 4), tp("topic2", 3)}}};
+  CHECK(range_assign(topics, members) == expected);
+  members.back().member_id = "consumer5";
+  expected["consumer5"] = expected["consumer4"];
+  expected.erase("consumer4");
+  CHECK(range_assign(topics, members) == expected);
+}
+
+TEST_CASE("range keeps each instance's ranges when member ids change (RangeAssignorTest.testStaticMemberRangeAssignmentPersistentAfterMemberIdChanges)") {
   const PartitionsPerTopic topics{{"topic1", 5}, {"topic2", 5}};
-  std::vector<MemberSubscription> before{member("m1", {"topic1", "topic2"}, {}, std::nullopt, "i1"),
-                                         member("m2", {"topic1", "topic2"}, {}, std::nullopt, "i2"),
-                                         member("m3", {"topic1", "topic2"}, {}, std::nullopt, "i3")};
-  auto after = before;
-  after[0].member_id = "z1", after[1].member_id = "a2", after[2].member_id = "q3";
-  const auto a = range_assign(topics, before);
-  const auto b = range_assign(topics, after);
-  CHECK(a.at("m1") == b.at("z1"));
-  CHECK(a.at("m2") == b.at("a2"));
-  CHECK(a.at("m3") == b.at("q3"));
+  const std::vector<std::string> both{"topic1", "topic2"};
+  std::vector<MemberSubscription> members{member("consumer1", both, {}, std::nullopt, "instance1"),
+                                          member("consumer2", both, {}, std::nullopt, "instance2"),
+                                          member("consumer3", both, {}, std::nullopt, "instance3")};
+  const auto a = range_assign(topics, members);
+  CHECK(a.at("consumer1") == std::vector{tp("topic1", 0), tp("topic1", 1), tp("topic2", 0), tp("topic2", 1)});
+  CHECK(a.at("consumer2") == std::vector{tp("topic1", 2), tp("topic1", 3), tp("topic2", 2), tp("topic2", 3)});
+  CHECK(a.at("consumer3") == std::vector{tp("topic1", 4), tp("topic2", 4)});
+  members[2].member_id = "consumer4", members[1].member_id = "consumer5";
+  const auto b = range_assign(topics, members);
+  CHECK(b.at("consumer1") == a.at("consumer1"));
+  CHECK(b.at("consumer5") == a.at("consumer2"));
+  CHECK(b.at("consumer4") == a.at("consumer3"));
+}
+
+namespace {
+// RangeAssignorTest.verifyNonRackAwareAssignment: members consumer0.. with the given subscriptions.
+void check_range(const PartitionsPerTopic& topics, const std::vector<std::vector<std::string>>& subs,
+                 const std::vector<std::vector<TopicPartition>>& expected) {
+  std::vector<MemberSubscription> members;
+  for (std::size_t i = 0; i < subs.size(); ++i) members.push_back(member("consumer" + std::to_string(i), subs[i]));
+  const auto a = range_assign(topics, members);
+  for (std::size_t i = 0; i < expected.size(); ++i) CHECK(a.at("consumer" + std::to_string(i)) == sorted(expected[i]));
+}
+const std::vector<std::string> kT123{"t1", "t2", "t3"};
+}  // namespace
+
+TEST_CASE("range with uneven topics (RangeAssignorTest.testRackAwareAssignmentWithUniformSubscription, non-rack-aware answer)") {
+  check_range({{"t1", 6}, {"t2", 7}, {"t3", 2}}, {kT123, kT123, kT123},
+              {{tp("t1", 0), tp("t1", 1), tp("t2", 0), tp("t2", 1), tp("t2", 2), tp("t3", 0)},
+               {tp("t1", 2), tp("t1", 3), tp("t2", 3), tp("t2", 4), tp("t3", 1)},
+               {tp("t1", 4), tp("t1", 5), tp("t2", 5), tp("t2", 6)}});
+}
+
+TEST_CASE("range with one member on fewer topics (RangeAssignorTest.testRackAwareAssignmentWithNonEqualSubscription, non-rack-aware answer)") {
+  check_range({{"t1", 6}, {"t2", 7}, {"t3", 2}}, {kT123, kT123, {"t1", "t3"}},
+              {{tp("t1", 0), tp("t1", 1), tp("t2", 0), tp("t2", 1), tp("t2", 2), tp("t2", 3), tp("t3", 0)},
+               {tp("t1", 2), tp("t1", 3), tp("t2", 4), tp("t2", 5), tp("t2", 6), tp("t3", 1)},
+               {tp("t1", 4), tp("t1", 5)}});
+}
+
+TEST_CASE("range co-partitions equal topics (RangeAssignorTest.testRackAwareAssignmentWithUniformPartitions, non-rack-aware answer)") {
+  check_range({{"t1", 5}, {"t2", 5}, {"t3", 5}}, {kT123, kT123, kT123},
+              {{tp("t1", 0), tp("t1", 1), tp("t2", 0), tp("t2", 1), tp("t3", 0), tp("t3", 1)},
+               {tp("t1", 2), tp("t1", 3), tp("t2", 2), tp("t2", 3), tp("t3", 2), tp("t3", 3)},
+               {tp("t1", 4), tp("t2", 4), tp("t3", 4)}});
+  check_range({{"t1", 5}, {"t2", 5}, {"t3", 5}}, {kT123, kT123, {"t1", "t3"}},
+              {{tp("t1", 0), tp("t1", 1), tp("t2", 0), tp("t2", 1), tp("t2", 2), tp("t3", 0), tp("t3", 1)},
+               {tp("t1", 2), tp("t1", 3), tp("t2", 3), tp("t2", 4), tp("t3", 2), tp("t3", 3)},
+               {tp("t1", 4), tp("t3", 4)}});
+}
+
+TEST_CASE("range with disjoint groups of co-partitioned topics (RangeAssignorTest.testRackAwareAssignmentWithCoPartitioning, non-rack-aware answer)") {
+  const PartitionsPerTopic topics{{"t1", 6}, {"t2", 6}, {"t3", 2}, {"t4", 2}};
+  check_range(topics, {{"t1", "t2"}, {"t1", "t2"}, {"t3", "t4"}, {"t3", "t4"}},
+              {{tp("t1", 0), tp("t1", 1), tp("t1", 2), tp("t2", 0), tp("t2", 1), tp("t2", 2)},
+               {tp("t1", 3), tp("t1", 4), tp("t1", 5), tp("t2", 3), tp("t2", 4), tp("t2", 5)},
+               {tp("t3", 0), tp("t4", 0)},
+               {tp("t3", 1), tp("t4", 1)}});
+  const std::vector<std::string> all{"t1", "t2", "t3", "t4"};
+  check_range(topics, {all, all, all, all},
+              {{tp("t1", 0), tp("t1", 1), tp("t2", 0), tp("t2", 1), tp("t3", 0), tp("t4", 0)},
+               {tp("t1", 2), tp("t1", 3), tp("t2", 2), tp("t2", 3), tp("t3", 1), tp("t4", 1)},
+               {tp("t1", 4), tp("t2", 4)},
+               {tp("t1", 5), tp("t2", 5)}});
+}
+
+TEST_CASE("range ignores subscribed topics without metadata (RangeAssignorTest.testCoPartitionedAssignmentWithSameSubscription, non-rack-aware answer)") {
+  const std::vector<std::string> list{"t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9"};
+  check_range({{"t1", 6}, {"t2", 6}, {"t3", 2}, {"t4", 2}, {"t5", 4}, {"t6", 4}}, {list, list, list},
+              {{tp("t1", 0), tp("t1", 1), tp("t2", 0), tp("t2", 1), tp("t3", 0), tp("t4", 0), tp("t5", 0), tp("t5", 1),
+                tp("t6", 0), tp("t6", 1)},
+               {tp("t1", 2), tp("t1", 3), tp("t2", 2), tp("t2", 3), tp("t3", 1), tp("t4", 1), tp("t5", 2), tp("t6", 2)},
+               {tp("t1", 4), tp("t1", 5), tp("t2", 4), tp("t2", 5), tp("t5", 3), tp("t6", 3)}});
 }
 
 TEST_CASE("roundrobin deals partitions across topics (RoundRobinAssignorTest.testTwoConsumersTwoTopicsSixPartitions)") {
@@ -95,12 +183,46 @@ TEST_CASE("roundrobin with one consumer and a missing topic (RoundRobinAssignorT
   CHECK(a.at("consumer").empty());
 }
 
-TEST_CASE("roundrobin puts static members first (after RoundRobinAssignorTest.testOneStaticConsumerAndOneDynamicTwoTopicsSixPartitions)") {
+TEST_CASE("roundrobin puts a static member before a dynamic one (RoundRobinAssignorTest.testOneStaticConsumerAndOneDynamicConsumerTwoTopicsSixPartitions)") {
   const auto a = round_robin_assign({{"topic1", 3}, {"topic2", 3}},
-                                    {member("consumer-a", {"topic1", "topic2"}),
-                                     member("consumer-b", {"topic1", "topic2"}, {}, std::nullopt, "instance-1")});
+                                    {member("consumer-b", {"topic1", "topic2"}, {}, std::nullopt, "instance1"),
+                                     member("consumer-a", {"topic1", "topic2"})});
   CHECK(a.at("consumer-b") == std::vector{tp("topic1", 0), tp("topic1", 2), tp("topic2", 1)});
   CHECK(a.at("consumer-a") == std::vector{tp("topic1", 1), tp("topic2", 0), tp("topic2", 2)});
+}
+
+TEST_CASE("roundrobin keeps static members' partitions when a dynamic member is replaced (RoundRobinAssignorTest.testStaticMemberRoundRobinAssignmentPersistent)") {
+  const PartitionsPerTopic topics{{"topic1", 3}, {"topic2", 3}};
+  const std::vector<std::string> both{"topic1", "topic2"};
+  std::vector<MemberSubscription> members{member("consumer1", both, {}, std::nullopt, "instance1"),
+                                          member("consumer2", both, {}, std::nullopt, "instance2"),
+                                          member("consumer3", both, {}, std::nullopt, "instance3"), member("consumer4", both)};
+  Assignment expected{{"consumer1", {tp("topic1", 0), tp("topic2", 1)}},
+                      {"consumer2", {tp("topic1", 1), tp("topic2", 2)}},
+                      {"consumer3", {tp("topic1", 2)}},
+                      {"consumer4", {tp("topic2", 0)}}};
+  CHECK(round_robin_assign(topics, members) == expected);
+  members.back().member_id = "consumer5";
+  expected["consumer5"] = expected["consumer4"];
+  expected.erase("consumer4");
+  CHECK(round_robin_assign(topics, members) == expected);
+}
+
+TEST_CASE("roundrobin keeps each instance's partitions when member ids change (RoundRobinAssignorTest.testStaticMemberRoundRobinAssignmentPersistentAfterMemberIdChanges)") {
+  const PartitionsPerTopic topics{{"topic1", 5}, {"topic2", 5}};
+  const std::vector<std::string> both{"topic1", "topic2"};
+  std::vector<MemberSubscription> members{member("consumer1", both, {}, std::nullopt, "instance1"),
+                                          member("consumer2", both, {}, std::nullopt, "instance2"),
+                                          member("consumer3", both, {}, std::nullopt, "instance3")};
+  const auto a = round_robin_assign(topics, members);
+  CHECK(a.at("consumer1") == std::vector{tp("topic1", 0), tp("topic1", 3), tp("topic2", 1), tp("topic2", 4)});
+  CHECK(a.at("consumer2") == std::vector{tp("topic1", 1), tp("topic1", 4), tp("topic2", 2)});
+  CHECK(a.at("consumer3") == std::vector{tp("topic1", 2), tp("topic2", 0), tp("topic2", 3)});
+  members[2].member_id = "consumer4", members[1].member_id = "consumer5";
+  const auto b = round_robin_assign(topics, members);
+  CHECK(b.at("consumer1") == a.at("consumer1"));
+  CHECK(b.at("consumer5") == a.at("consumer2"));
+  CHECK(b.at("consumer4") == a.at("consumer3"));
 }
 
 TEST_CASE("the coordinator picks the protocol every member supports with the most first-choice votes") {

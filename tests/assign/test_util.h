@@ -1,5 +1,7 @@
 #pragma once
 // Helpers for the assignor tests: build subscriptions and compare assignments as sorted lists.
+#include <catch2/catch.hpp>
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -30,3 +32,10 @@ inline std::vector<TopicPartition> sorted(std::vector<TopicPartition> v) {
 }
 
 }  // namespace kafkasim::assign::testing
+
+namespace Catch {
+template <>
+struct StringMaker<kafkasim::assign::TopicPartition> {
+  static std::string convert(const kafkasim::assign::TopicPartition& tp) { return kafkasim::assign::to_string(tp); }
+};
+}  // namespace Catch
