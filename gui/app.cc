@@ -161,6 +161,7 @@ int run_app(engine::Driver& driver, const AppOptions& options) {
     refresh_look(state, fonts, look, /*backend_ready=*/frame > 1);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    if (fixed_step) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no stray hover tooltips in screenshots
     ImGui::NewFrame();
     font_shortcuts(state);
     run_frame(*current, state, fixed_step ? kFixedFrameS : static_cast<double>(io.DeltaTime));

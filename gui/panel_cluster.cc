@@ -1,5 +1,6 @@
 // Cluster view: brokers on a ring coloured by state (up, down, paused, isolated, fenced), the
-// controller with a gold ring, every broker-to-broker link, links the network cuts drawn red and broken,
+// controller (a broker with a gold ring in combined mode, or the KRaft controller node in the centre),
+// every broker-to-broker link, links the network cuts drawn red and broken,
 // and requests in flight as dots moving along the links by their sent/arrive times. Clients (any other
 // node id seen in flight or in a cut) sit in a row at the bottom. Right-click a broker for faults.
 #include <algorithm>
@@ -18,19 +19,37 @@ namespace {
 constexpr const char* kBrokerPopup = "broker_faults";
 constexpr std::size_t kMaxDotsDrawn = 3000;
 
+// Node ids as the engine numbers them (sim/engine/run.h): brokers use their broker.id, the KRaft
+// controller is 1000, producers 2000+, consumers 3000+, processors 4000+.
+std::string node_label(std::int32_t id, const engine::Snapshot& snap) {
+  if (id == snap.controller) return "controller";
+  if (id >= 2000 && id < 3000) {
+    const auto index = static_cast<std::size_t>(id - 2000);
+    return index < snap.producers.size() ? snap.producers[index].client_id : fmt::format("producer {}", id);
+  }
+  if (id >= 3000 && id < 4000) return fmt::format("consumer {}", id - 3000 + 1);
+  if (id >= 4000) return fmt::format("processor {}", id - 4000 + 1);
+  return fmt::format("client {}", id);
+}
+
+bool is_broker(const engine::Snapshot& snap, std::int32_t id) {
+  return std::any_of(snap.brokers.begin(), snap.brokers.end(), [&](const engine::BrokerView& b) { return b.id == id; });
+}
+
 struct NodePlace {
   ImVec2 centre;
   float radius = 0;
   bool broker = false;
+  ImVec2 ring_centre;  // captions go on the side away from it
 };
 
 std::map<std::int32_t, NodePlace> place_nodes(const engine::Snapshot& snap, ImVec2 origin, ImVec2 size, float em) {
   std::map<std::int32_t, NodePlace> places;
   std::vector<std::int32_t> clients;
+  const bool separate_controller = snap.controller >= 0 && !is_broker(snap, snap.controller);
   auto note_client = [&](std::int32_t id) {
-    const bool is_broker = std::any_of(snap.brokers.begin(), snap.brokers.end(),
-                                       [&](const engine::BrokerView& b) { return b.id == id; });
-    if (!is_broker && std::find(clients.begin(), clients.end(), id) == clients.end()) clients.push_back(id);
+    if (is_broker(snap, id) || (separate_controller && id == snap.controller)) return;
+    if (std::find(clients.begin(), clients.end(), id) == clients.end()) clients.push_back(id);
   };
   for (const auto& m : snap.in_flight) {
     note_client(m.from);
@@ -41,20 +60,24 @@ std::map<std::int32_t, NodePlace> place_nodes(const engine::Snapshot& snap, ImVe
     note_client(c.to);
   }
   std::sort(clients.begin(), clients.end());
-  const float client_row_h = clients.empty() ? 0.0f : em * 2.6f;
+  const float client_row_h = clients.empty() ? 0.0f : em * 3.6f;
   const ImVec2 centre(origin.x + size.x * 0.5f, origin.y + (size.y - client_row_h) * 0.5f);
-  const float ring = std::max(std::min(size.x, size.y - client_row_h) * 0.5f - em * 2.6f, em * 2);
-  const float broker_r = std::clamp(ring * 0.9f * std::numbers::pi_v<float> / std::max<float>(snap.brokers.size(), 3),
+  // An ellipse filling the canvas, leaving room for the captions outside the circles.
+  const float ring_h = size.y - client_row_h;
+  const float broker_r = std::clamp(std::min(size.x, ring_h) * 1.4f / std::max<float>(static_cast<float>(snap.brokers.size()), 5),
                                     em * 0.9f, em * 2.0f);
+  const float ring_x = std::max(size.x * 0.5f - broker_r - em * 2.5f, em * 2);
+  const float ring_y = std::max(ring_h * 0.5f - broker_r - em * 1.6f, em * 2);
   const auto n = static_cast<float>(snap.brokers.size());
   for (std::size_t i = 0; i < snap.brokers.size(); ++i) {
     const float angle = -std::numbers::pi_v<float> / 2 + 2 * std::numbers::pi_v<float> * static_cast<float>(i) / n;
-    places[snap.brokers[i].id] = NodePlace{ImVec2(centre.x + ring * std::cos(angle), centre.y + ring * 0.92f * std::sin(angle)),
-                                           broker_r, true};
+    places[snap.brokers[i].id] = NodePlace{ImVec2(centre.x + ring_x * std::cos(angle), centre.y + ring_y * std::sin(angle)),
+                                           broker_r, true, centre};
   }
+  if (separate_controller) places[snap.controller] = NodePlace{centre, em * 1.1f, false, centre};
   for (std::size_t i = 0; i < clients.size(); ++i) {
     const float x = origin.x + size.x * (static_cast<float>(i) + 0.5f) / static_cast<float>(clients.size());
-    places[clients[i]] = NodePlace{ImVec2(x, origin.y + size.y - em * 1.0f), em * 0.55f, false};
+    places[clients[i]] = NodePlace{ImVec2(x, origin.y + size.y - em * 1.0f), em * 0.55f, false, centre};
   }
   return places;
 }
@@ -96,11 +119,15 @@ void draw_broker(ImDrawList* draw, const engine::BrokerView& b, const NodePlace&
     draw->AddLine(ImVec2(place.centre.x - s, place.centre.y - s), ImVec2(place.centre.x + s, place.centre.y + s),
                   with_alpha(pal.text, 0.8f), pal.line_px * 1.5f);
   }
-  std::string caption = broker_state_label(b);
-  if (b.is_controller) caption += " \u00B7 controller";
-  if (!b.disk_fault.empty()) caption += " \u00B7 disk " + b.disk_fault;
+  std::string caption = b.status == engine::NodeStatus::kUp && !b.isolated && !b.fenced ? "" : broker_state_label(b);
+  auto add = [&caption](const std::string& part) { caption += (caption.empty() ? "" : " \u00B7 ") + part; };
+  if (b.is_controller) add("controller");
+  if (!b.disk_fault.empty()) add("disk " + b.disk_fault);
+  if (caption.empty()) return;  // up is the normal state: no caption
   const ImVec2 cap = ImGui::CalcTextSize(caption.c_str());
-  const ImVec2 cap_pos(place.centre.x - cap.x * 0.5f, place.centre.y + place.radius + em * 0.45f);
+  const bool above = place.centre.y < place.ring_centre.y - 1.0f;
+  const float offset = place.radius + (b.is_controller ? em * 0.5f : em * 0.15f);
+  const ImVec2 cap_pos(place.centre.x - cap.x * 0.5f, above ? place.centre.y - offset - cap.y : place.centre.y + offset);
   draw->AddRectFilled(ImVec2(cap_pos.x - 3, cap_pos.y), ImVec2(cap_pos.x + cap.x + 3, cap_pos.y + cap.y),
                       with_alpha(pal.canvas_bg, 0.85f), 3.0f);
   draw->AddText(cap_pos, b.is_controller ? pal.controller : pal.text, caption.c_str());
@@ -128,9 +155,11 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
   const Palette& pal = state.palette;
   const float em = ImGui::GetFontSize();
   legend(pal);
+  const std::string controller = snap.controller < 0              ? "none"
+                                 : is_broker(snap, snap.controller) ? fmt::format("B{}", snap.controller)
+                                                                    : fmt::format("node {}", snap.controller);
   ImGui::Text("%zu brokers, controller %s, %zu requests in flight, %zu links cut", snap.brokers.size(),
-              snap.controller >= 0 ? fmt::format("B{}", snap.controller).c_str() : "none", snap.in_flight.size(),
-              snap.cut_links.size());
+              controller.c_str(), snap.in_flight.size(), snap.cut_links.size());
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 size(std::max(ImGui::GetContentRegionAvail().x, 50.0f), std::max(ImGui::GetContentRegionAvail().y, 50.0f));
   ImGui::InvisibleButton("##cluster_canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
@@ -149,12 +178,23 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
     const auto b = places.find(cut.to);
     if (a != places.end() && b != places.end()) draw_cut(draw, a->second.centre, b->second.centre, pal, em);
   }
+  int client_index = 0;
   for (const auto& [id, place] : places) {
     if (place.broker) continue;
-    draw->AddCircleFilled(place.centre, place.radius, pal.text_dim, 16);
-    const std::string label = fmt::format("client {}", id);
+    const bool controller = id == snap.controller;
+    if (controller) {
+      for (const auto& b : snap.brokers) {
+        draw->AddLine(place.centre, places.at(b.id).centre, with_alpha(pal.controller, 0.25f), pal.line_px);
+      }
+    }
+    draw->AddCircleFilled(place.centre, place.radius, controller ? pal.controller : pal.text_dim, 24);
+    const std::string label = node_label(id, snap);
     const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
-    draw->AddText(ImVec2(place.centre.x - ls.x * 0.5f, place.centre.y - place.radius - ls.y), pal.text_dim, label.c_str());
+    // Clients sit in one row: every other label goes a line higher so neighbours do not collide.
+    const float label_y = controller ? place.centre.y + place.radius + 2
+                                     : place.centre.y - place.radius - ls.y * static_cast<float>(1 + client_index++ % 2);
+    draw->AddText(ImVec2(place.centre.x - ls.x * 0.5f, label_y), controller ? pal.controller : pal.text_dim,
+                  label.c_str());
   }
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const engine::InFlightMessage* hovered_msg = nullptr;

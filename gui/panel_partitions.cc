@@ -102,7 +102,12 @@ void replica_row(const engine::PartitionView& p, const engine::ReplicaView& r, c
       const ImVec2 b(std::max(s.x(r.truncated_to), a.x + 3), y1 + 2);
       draw->AddRectFilled(a, b, with_alpha(pal.truncated, 0.3f + 0.7f * alpha));
       const std::string what = fmt::format("truncated {}-{}", r.truncated_from, r.truncated_to - 1);
-      draw->AddText(ImVec2(a.x, y0), with_alpha(contrast_text(pal.truncated), alpha), what.c_str());
+      const float text_w = ImGui::CalcTextSize(what.c_str()).x;
+      draw->PushClipRect(ImVec2(s.x0, y0 - 2), ImVec2(s.x1, y1 + 2), true);
+      const ImVec2 text_pos(std::max(s.x0 + 2, b.x - text_w - 4), y0 - 2);
+      draw->AddRectFilled(text_pos, ImVec2(text_pos.x + text_w, y1 + 2), with_alpha(pal.canvas_bg, 0.8f * alpha));
+      draw->AddText(text_pos, with_alpha(pal.truncated, alpha), what.c_str());
+      draw->PopClipRect();
     }
   }
   ImGui::Dummy(ImVec2(avail - numbers_w, line_h));

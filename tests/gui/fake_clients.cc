@@ -210,12 +210,13 @@ void in_flight(engine::Snapshot& snap, const World& w, const LeaderMap& leaders)
       if (b != leader && key.first == 0) exchange(b, leader, "Fetch", "FetchResponse", 16384);
     }
   }
+  for (int b = 1; b <= w.config.brokers; ++b) exchange(b, kControllerNode, "BrokerHeartbeat", "BrokerHeartbeatResponse", 96);
   for (int p = 0; p < 3; ++p) {
-    exchange(101, leaders.at({0, p}), "Produce", "ProduceResponse", 32768);
-    if (w.config.small_topics) exchange(102, leaders.at({1, p}), "Produce", "ProduceResponse", 4096);
+    exchange(kFirstProducerNode, leaders.at({0, p}), "Produce", "ProduceResponse", 32768);
+    if (w.config.small_topics) exchange(kFirstProducerNode + 1, leaders.at({1, p}), "Produce", "ProduceResponse", 4096);
   }
   for (std::size_t g = 0; g < snap.groups.size(); ++g) {
-    const auto node = static_cast<std::int32_t>(201 + g);
+    const auto node = kFirstConsumerNode + static_cast<std::int32_t>(g);
     exchange(node, snap.groups[g].coordinator, "Heartbeat", "HeartbeatResponse", 128);
     exchange(node, leaders.at({0, static_cast<int>(g)}), "Fetch", "FetchResponse", 65536);
   }

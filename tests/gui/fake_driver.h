@@ -4,7 +4,7 @@
 // The picture is a pure function of (sim time, commands applied so far), so seeking backwards is exact
 // and every frame is reproducible. One "event" per millisecond of sim time.
 //
-// The default story (60 s): 5 brokers (B1 controller); topics orders (6 partitions, RF=3), payments
+// The default story (60 s): 5 brokers and a KRaft controller (node 1000, ids as in sim/engine/run.h); topics orders (6 partitions, RF=3), payments
 // (3 partitions, RF=3, min.insync.replicas=2) and customers (2 partitions, compacted); B3 crashes at 8 s
 // (elections, ISR shrink, a follower truncates, 5 acked records lost), restarts at 30 s and rejoins the
 // ISR at 33 s; the network cuts B5 from B1/B2 from 20 s to 26 s (payments-producer gets

@@ -135,14 +135,14 @@ void FakeDriver::build_snapshot() {
   snap.duration_us = kDurationUs;
   snap.events_executed = static_cast<std::uint64_t>(t / kEventUs);
   snap.trace_hash = mix(static_cast<std::uint64_t>(t));
-  snap.controller = 1;
+  snap.controller = kControllerNode;
   for (int b = 1; b <= config_.brokers; ++b) {
     engine::BrokerView bv;
     bv.id = b;
     bv.status = w.status[static_cast<std::size_t>(b - 1)];
     bv.isolated = w.isolated[static_cast<std::size_t>(b - 1)];
     bv.fenced = bv.status == NodeStatus::kPaused && t >= 36 * kSec;
-    bv.is_controller = b == 1;
+    bv.is_controller = false;  // the KRaft controller is its own node, as in the engine
     bv.rack = fmt::format("rack-{}", (b - 1) % 3 + 1);
     bv.disk_bytes = static_cast<std::uint64_t>(t / 10) * static_cast<std::uint64_t>(b + 3);
     bv.disk_fault = b == 2 && t >= 40 * kSec && t < 45 * kSec ? "slow" : "";

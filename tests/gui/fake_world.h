@@ -16,11 +16,12 @@ using engine::CommandKind;
 using engine::MarkKind;
 using engine::NodeStatus;
 
+constexpr std::int32_t kControllerNode = 1000;  // node ids as in sim/engine/run.h
+constexpr std::int32_t kFirstProducerNode = 2000;
+constexpr std::int32_t kFirstConsumerNode = 3000;
 constexpr TimeUs kSec = 1'000'000;
 constexpr TimeUs kEventUs = 1000;  // one event per millisecond
 constexpr TimeUs kRebalanceUs = 600'000;
-constexpr std::int32_t kFirstProducerNode = 101;
-constexpr std::int32_t kFirstConsumerNode = 201;
 
 inline TimeUs s(double seconds) { return static_cast<TimeUs>(std::llround(seconds * 1e6)); }
 
