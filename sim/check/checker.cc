@@ -209,7 +209,7 @@ class Checker {
       for (const GroupOffset& o : gf.offsets) check_group_loss(g, o, first, out);
     }
     check_polls(g, out);
-    if (out.consumed == 0) {
+    if (out.consumed == 0 && out.lost == 0) {
       out.semantics = Semantics::kNoneYet;
     } else if (out.lost > 0) {
       out.semantics = out.duplicates > 0 ? Semantics::kNeither : Semantics::kAtMostOnce;

@@ -31,7 +31,7 @@
 //   nonmonotonic_polls in one session, a poll at an offset <= the previous poll's   -> nonmonotonic-poll
 //   aborted_seen       distinct records of aborted transactions processed          -> aborted-read
 //   order_violations   per partition: the nonmonotonic-poll count
-//   semantics          "none yet" (nothing consumed), exactly-once (lost = duplicates = 0),
+//   semantics          "none yet" (nothing consumed or lost), exactly-once (lost = duplicates = 0),
 //                      at-least-once (duplicates only), at-most-once (lost only), neither (both)
 // Anomalies: each anomalous record becomes (kind, group, partition, offset, cause); runs of consecutive
 // offsets with the same kind, group, partition and cause are merged into one range, explained as

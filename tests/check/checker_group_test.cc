@@ -70,6 +70,20 @@ TEST_CASE(
   CHECK(r.anomalies[0].cause_event == crash_event);
 }
 
+TEST_CASE("A group that committed past records without processing any is at-most-once, not none yet") {
+  Builder b;
+  b.produce(0, 1, 0, 3);
+  b.commit(100, "c1", 3);
+  b.final_log(ids(1, 3));
+  b.final_commit(3);
+  const Report r = b.check();
+  CHECK(group(r, "g").lost == 3);
+  CHECK(group(r, "g").semantics == Semantics::kAtMostOnce);
+  REQUIRE(r.anomalies.size() == 1);
+  CHECK(r.anomalies[0].explanation ==
+        "orders-0 offsets 0-2 lost by group g: c1 committed offset 3 without processing them at t=100ms");
+}
+
 TEST_CASE("Records re-read after the first reader crashed are duplicates: at-least-once") {
   Builder b;
   b.produce(0, 1, 0, 5);
