@@ -22,8 +22,10 @@ std::uint32_t index_of(std::size_t i) {
 
 std::string Cause::phrase() const {
   if (!found()) return "cause unknown (no truncation, crash, rebalance or retry recorded)";
-  if (time_in_text) return text;
-  return fmt::format("{} at t={}", text, format_time(time_us));
+  const std::string at = fmt::format(" at t={}", format_time(time_us));
+  // A cause text may already say when (the engine's "broker 2 became leader uncleanly at t=12.400s").
+  if (time_in_text || text.ends_with(at)) return text;
+  return text + at;
 }
 
 Index::Index(const History& history, const FinalState& final_state) : h_(history), f_(final_state) {

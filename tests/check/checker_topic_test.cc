@@ -43,6 +43,16 @@ TEST_CASE("Acked records removed by a truncation are one lost-write range explai
   CHECK(a.cause_time_us == ms_to_us(12'400));
 }
 
+TEST_CASE("A cause text that already names its time is not given the time twice") {
+  Builder b;
+  b.produce(0, 1, 0, 2);
+  b.truncate(3'000, 1, 2, "broker 2 became leader uncleanly at t=2.500s", 9, 2'500);
+  b.final_log({1});
+  const Report r = b.check();
+  REQUIRE(r.anomalies.size() == 1);
+  CHECK(r.anomalies[0].explanation == "orders-0 offset 1 lost: broker 2 became leader uncleanly at t=2.500s");
+}
+
 TEST_CASE("Lost ranges are split where the cause or the offsets change") {
   Builder b;
   b.produce(0, 1, 0, 10);
