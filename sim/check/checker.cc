@@ -261,6 +261,13 @@ class Checker {
       }
     }
     if (const Commit* c = ix_.commit_past(g, tp, rec.offset, When{})) {
+      // The offsets were truncated and rewritten after the group had read and committed past them.
+      if (Cause t = ix_.truncation(tp, rec.offset, when(*c)); t.found()) {
+        t.text =
+            fmt::format("the log was truncated and rewritten below offset {} committed earlier by {}: {}",
+                        c->offset, h_.str(c->member), t.text);
+        return t;
+      }
       return Cause{
           fmt::format("{} committed offset {} without processing them", h_.str(c->member), c->offset),
           c->event_number, c->time_us};

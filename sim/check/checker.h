@@ -39,7 +39,8 @@
 //   lost acked record  the first Truncation after the Ack covering its offset; else the first
 //                      LeaderChange after the Ack
 //   group loss         the crash/leave/fence of the member that polled the record and never processed
-//                      it; else the Seek that jumped over it; else the first commit past it
+//                      it; else the Seek that jumped over it; else a Truncation after the first commit
+//                      past it (offsets rewritten below the committed offset); else that commit
 //   group duplicate    a log duplicate; else the crash/leave/fence/revoke of the member that processed
 //                      it first; else the rebalance or Seek of the re-reading member
 //   poll-skip / nonmonotonic-poll  a Truncation or LeaderChange of that partition between the two polls

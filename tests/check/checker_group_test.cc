@@ -126,6 +126,25 @@ TEST_CASE("A group with both loss and duplicates achieved neither semantics") {
   CHECK(std::string(to_string(g.semantics)) == "neither");
 }
 
+TEST_CASE("Records rewritten below a group's committed offset after a truncation are lost to the group") {
+  Builder b;
+  b.produce(0, 1, 0, 4);
+  b.consume(100, "c1", 1, 0, 4);
+  b.commit(200, "c1", 4);
+  b.truncate(300, 2, 4, "unclean leader election of broker 2", 40, 290);
+  b.produce(400, 10, 2, 2);  // new records at offsets 2 and 3
+  b.final_log({1, 2, 10, 11});
+  b.final_commit(4);
+  const Report r = b.check();
+  CHECK(r.lost_acked == 2);
+  CHECK(group(r, "g").lost == 2);
+  REQUIRE(r.anomalies.size() == 2);
+  const Anomaly& a = r.anomalies[0].group.empty() ? r.anomalies[1] : r.anomalies[0];
+  CHECK(a.explanation ==
+        "orders-0 offsets 2-3 lost by group g: the log was truncated and rewritten below offset 4 committed "
+        "earlier by c1: unclean leader election of broker 2 at t=290ms");
+}
+
 TEST_CASE("Records below the group's first reset position are not counted as lost") {
   Builder b;
   b.produce(0, 1, 0, 6);
