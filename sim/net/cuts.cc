@@ -14,9 +14,13 @@ void Cuts::partition(const std::vector<std::vector<NodeId>>& groups) {
   }
 }
 
-void Cuts::block(NodeId from, NodeId to) { blocked_.emplace(from, to); }
+void Cuts::block(NodeId from, NodeId to) {
+  blocked_.emplace(from, to);
+}
 
-void Cuts::isolate(NodeId node) { isolated_.insert(node); }
+void Cuts::isolate(NodeId node) {
+  isolated_.insert(node);
+}
 
 void Cuts::heal() {
   group_of_.clear();

@@ -56,8 +56,8 @@ ConnectionId Network::connect(NodeId from, NodeId to) {
   // Born broken: the target never learns of it.
   it->second.end[1].done = true;
   const bool refused = reachable && powered_off_.count(to) == 0;
-  const TimeUs round_trip_us = config_of(*it->second.dir[0].link).latency_us +
-                               config_of(*it->second.dir[1].link).latency_us;
+  const TimeUs round_trip_us =
+      config_of(*it->second.dir[0].link).latency_us + config_of(*it->second.dir[1].link).latency_us;
   const TimeUs detect_at[2] = {sim_.now() + (refused ? round_trip_us : options_.break_detect_us), kTimeNever};
   break_connection(it, refused ? "connection refused" : "no answer", detect_at);
   return ConnectionId{id};
@@ -134,6 +134,7 @@ void Network::close(ConnectionId conn, NodeId by) {
   KS_ASSERT_MSG(c.end[d].node == by, "close: not an end of the connection");
   if (c.end[d].done) return;
   c.end[d].done = true;
+  c.known_gone = true;
   if (c.state == ConnState::kOpen) {
     c.state = ConnState::kClosing;
     ++stats_.connections_closed;
@@ -143,8 +144,8 @@ void Network::close(ConnectionId conn, NodeId by) {
     const TimeUs fin_us = cuts_.can_reach(by, peer)
                               ? std::max(sim_.now() + config_of(*out.link).latency_us, out.last_arrival_us)
                               : sim_.now() + options_.break_detect_us;
-    sim_.trace_event(by, "net.close", fmt::format("conn {} closed by {} (peer {})", conn.value, by.value,
-                                                  peer.value));
+    sim_.trace_event(by, "net.close",
+                     fmt::format("conn {} closed by {} (peer {})", conn.value, by.value, peer.value));
     schedule_tell(conn.value, c, 1 - d, fin_us);
   }
   erase_if_finished(it);
@@ -152,13 +153,12 @@ void Network::close(ConnectionId conn, NodeId by) {
 
 bool Network::is_open(ConnectionId conn) const {
   const auto it = conns_.find(conn.value);
-  return it != conns_.end() && it->second.state == ConnState::kOpen;
+  return it != conns_.end() && !it->second.known_gone;
 }
 
 std::size_t Network::open_connections() const {
-  return static_cast<std::size_t>(std::count_if(conns_.begin(), conns_.end(), [](const auto& kv) {
-    return kv.second.state == ConnState::kOpen;
-  }));
+  return static_cast<std::size_t>(std::count_if(
+      conns_.begin(), conns_.end(), [](const auto& kv) { return !kv.second.known_gone; }));
 }
 
 void Network::schedule_tell(std::uint64_t conn, const Connection& c, int e, TimeUs at) {
@@ -171,11 +171,12 @@ void Network::tell(std::uint64_t conn, int e) {
   End& end = it->second.end[e];
   if (end.done) return;
   end.done = true;
+  it->second.known_gone = true;
   Endpoint* endpoint = end.endpoint;
   const NodeId node = end.node;
   const NodeId peer = it->second.end[1 - e].node;
-  sim_.trace_event(node, "net.disconnect", fmt::format("conn {}: {} learns that {} is gone", conn,
-                                                       node.value, peer.value));
+  sim_.trace_event(node, "net.disconnect",
+                   fmt::format("conn {}: {} learns that {} is gone", conn, node.value, peer.value));
   erase_if_finished(it);
   endpoint->on_disconnect(ConnectionId{conn}, peer);
 }
@@ -220,15 +221,20 @@ void Network::erase_if_finished(ConnMap::iterator it) {
 
 void Network::on_lifecycle(NodeId node, LifecycleEvent event) {
   switch (event) {
-    case LifecycleEvent::kCrash: on_crash(node, false); break;
+    case LifecycleEvent::kCrash:
+      on_crash(node, false);
+      break;
     case LifecycleEvent::kPowerLoss:
       powered_off_.insert(node);
       on_crash(node, true);
       break;
     case LifecycleEvent::kStart:
-    case LifecycleEvent::kRestart: powered_off_.erase(node); break;
+    case LifecycleEvent::kRestart:
+      powered_off_.erase(node);
+      break;
     case LifecycleEvent::kPause:
-    case LifecycleEvent::kResume: break;  // the Simulation defers the node's events
+    case LifecycleEvent::kResume:
+      break;  // the Simulation defers the node's events
   }
 }
 
@@ -275,20 +281,20 @@ void Network::break_cut_in_flight() {
 
 void Network::set_default_link(LinkConfig config) {
   options_.default_link = config;
-  sim_.trace_event(kNoNode, "net.link",
-                   fmt::format("default link: latency {}us jitter {}us loss {}ppm bandwidth {}B/s",
-                               config.latency_us, config.jitter_us, config.loss_ppm,
-                               config.bandwidth_bytes_per_sec));
+  sim_.trace_event(
+      kNoNode, "net.link",
+      fmt::format("default link: latency {}us jitter {}us loss {}ppm bandwidth {}B/s", config.latency_us,
+                  config.jitter_us, config.loss_ppm, config.bandwidth_bytes_per_sec));
 }
 
 void Network::set_link(NodeId from, NodeId to, LinkConfig config) {
   LinkState& l = link(from, to);
   l.has_config = true;
   l.config = config;
-  sim_.trace_event(from, "net.link",
-                   fmt::format("link {}->{}: latency {}us jitter {}us loss {}ppm bandwidth {}B/s", from.value,
-                               to.value, config.latency_us, config.jitter_us, config.loss_ppm,
-                               config.bandwidth_bytes_per_sec));
+  sim_.trace_event(
+      from, "net.link",
+      fmt::format("link {}->{}: latency {}us jitter {}us loss {}ppm bandwidth {}B/s", from.value, to.value,
+                  config.latency_us, config.jitter_us, config.loss_ppm, config.bandwidth_bytes_per_sec));
 }
 
 LinkConfig Network::link_config(NodeId from, NodeId to) const {

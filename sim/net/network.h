@@ -26,8 +26,8 @@
 //    cut are dropped and break theirs. Idle connections across a cut break on their next send, as TCP
 //    does. heal() removes every cut but does not repair broken connections: clients reconnect.
 //  - A broken connection is a black hole until an end is told: send() still returns true there (the
-//    message is counted as dropped), as a real socket accepts bytes until its timeout. send() returns false
-//    once the sender was told (on_disconnect) or closed the connection itself.
+//    message is counted as dropped) and is_open() stays true, as a real socket accepts bytes until its
+//    timeout. send() returns false once the sender was told (on_disconnect) or closed it itself.
 //  - close(conn, by) is orderly (FIN): messages already sent by `by` are still delivered, then the peer
 //    gets on_disconnect one link latency later (never before the last of them). Messages towards `by` are
 //    dropped. `by` is not told. A FIN over a cut link is lost: the peer learns after break_detect_us.
@@ -63,9 +63,9 @@ namespace kafkasim::net {
 
 struct LinkConfig {
   TimeUs latency_us = 250;
-  TimeUs jitter_us = 50;                                  // extra delay, uniform in [0, jitter_us]
-  std::uint32_t loss_ppm = 0;                             // messages lost per million
-  std::uint64_t bandwidth_bytes_per_sec = 125'000'000;    // 1 Gbit/s; 0 = unlimited
+  TimeUs jitter_us = 50;                                // extra delay, uniform in [0, jitter_us]
+  std::uint32_t loss_ppm = 0;                           // messages lost per million
+  std::uint64_t bandwidth_bytes_per_sec = 125'000'000;  // 1 Gbit/s; 0 = unlimited
 };
 
 struct NetworkOptions {
@@ -76,9 +76,9 @@ struct NetworkOptions {
 };
 
 struct NetStats {
-  std::uint64_t messages_sent = 0;       // accepted by send() (returned true)
+  std::uint64_t messages_sent = 0;  // accepted by send() (returned true)
   std::uint64_t messages_delivered = 0;
-  std::uint64_t messages_dropped = 0;    // lost, cut, black-holed or dropped with a broken connection
+  std::uint64_t messages_dropped = 0;  // lost, cut, black-holed or dropped with a broken connection
   std::uint64_t bytes_sent = 0;
   std::uint64_t bytes_delivered = 0;
   std::uint64_t connections_opened = 0;
@@ -114,7 +114,8 @@ class Network : public LifecycleObserver {
   bool send(ConnectionId conn, NodeId from, MessagePtr msg);
   // Orderly close by `by`, an end of conn (a no-op when `by` already closed it or was told it is gone).
   void close(ConnectionId conn, NodeId by);
-  // True while neither end closed it and it did not break.
+  // True until an end closed it or a live end was told it is gone (on_disconnect): what the ends can know.
+  // A connection that broke silently stays "open" here until the break is detected, as a socket does.
   bool is_open(ConnectionId conn) const;
 
   // Faults. Link configs are per direction; set_default_link applies to every link without its own.
@@ -132,7 +133,7 @@ class Network : public LifecycleObserver {
   // Observation.
   std::vector<InFlight> in_flight() const;  // sorted by id
   NetStats stats() const { return stats_; }
-  std::size_t open_connections() const;
+  std::size_t open_connections() const;  // connections for which is_open() is true
   const NetworkOptions& options() const { return options_; }
 
   void on_lifecycle(NodeId node, LifecycleEvent event) override;
@@ -168,11 +169,14 @@ class Network : public LifecycleObserver {
     End end[2];
     Direction dir[2];
     ConnState state = ConnState::kOpen;
+    bool known_gone = false;  // an end closed it, or a live end was told it is gone
   };
   using ConnMap = std::map<std::uint64_t, Connection>;
 
   LinkState& link(NodeId from, NodeId to);
-  const LinkConfig& config_of(const LinkState& l) const { return l.has_config ? l.config : options_.default_link; }
+  const LinkConfig& config_of(const LinkState& l) const {
+    return l.has_config ? l.config : options_.default_link;
+  }
   Endpoint* endpoint_of(NodeId node) const;
   void deliver(std::uint64_t conn, std::uint64_t msg_id, int d);
   // Tells end e of conn that the connection is gone at time `at` (no-op if it is done by then).

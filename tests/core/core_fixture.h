@@ -9,7 +9,8 @@ namespace kafkasim::testing {
 
 class CountingNode : public Node {
  public:
-  CountingNode(Simulation& sim, NodeId id) : Node(sim, id, NodeKind::kOther, "n" + std::to_string(id.value)) {}
+  CountingNode(Simulation& sim, NodeId id)
+      : Node(sim, id, NodeKind::kOther, "n" + std::to_string(id.value)) {}
   int starts = 0;
   int crashes = 0;
   int power_losses = 0;

@@ -52,7 +52,8 @@ class Chatter : public Node, public net::Endpoint {
     if (peer != id()) {
       auto it = conns_.find(peer);
       if (it == conns_.end()) it = conns_.emplace(peer, net_.connect(id(), peer)).first;
-      if (!net_.send(it->second, id(), std::make_shared<Ping>(static_cast<std::uint32_t>(rng_.between(64, 4096))))) {
+      if (!net_.send(it->second, id(),
+                     std::make_shared<Ping>(static_cast<std::uint32_t>(rng_.between(64, 4096))))) {
         conns_.erase(it);
       }
     }

@@ -85,8 +85,8 @@ TEST_CASE("lifecycle observers see every change in order") {
   sim.restart_node(NodeId{3});
   sim.crash_node(NodeId{3}, CrashKind::kPowerLoss);
   using E = LifecycleEvent;
-  const std::vector<std::pair<NodeId, E>> want{{NodeId{3}, E::kStart},  {NodeId{3}, E::kPause},
-                                               {NodeId{3}, E::kResume}, {NodeId{3}, E::kCrash},
+  const std::vector<std::pair<NodeId, E>> want{{NodeId{3}, E::kStart},   {NodeId{3}, E::kPause},
+                                               {NodeId{3}, E::kResume},  {NodeId{3}, E::kCrash},
                                                {NodeId{3}, E::kRestart}, {NodeId{3}, E::kPowerLoss}};
   CHECK(obs.events == want);
 }

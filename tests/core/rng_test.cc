@@ -61,7 +61,8 @@ TEST_CASE("a fixed seed gives fixed first outputs, equal to xoshiro256** seeded 
   for (std::uint64_t seed : {1ULL, 7ULL, 0xdeadbeefULL}) {
     INFO("seed " << seed);
     std::uint64_t sm = seed;
-    ReferenceXoshiro ref{{splitmix64_next(sm), splitmix64_next(sm), splitmix64_next(sm), splitmix64_next(sm)}};
+    ReferenceXoshiro ref{
+        {splitmix64_next(sm), splitmix64_next(sm), splitmix64_next(sm), splitmix64_next(sm)}};
     Rng ours(seed);
     for (int i = 0; i < 1'000; ++i) REQUIRE(ours.next_u64() == ref.next());
   }

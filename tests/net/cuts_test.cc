@@ -32,8 +32,11 @@ TEST_CASE("cut_links lists every cut direction in sorted order, including nodes 
   Cuts cuts;
   cuts.block(NodeId{9}, NodeId{1});
   cuts.isolate(NodeId{2});
-  const std::vector<NodePair> want{{NodeId{1}, NodeId{2}}, {NodeId{2}, NodeId{1}}, {NodeId{2}, NodeId{9}},
-                                   {NodeId{9}, NodeId{1}}, {NodeId{9}, NodeId{2}}};
+  const std::vector<NodePair> want{{NodeId{1}, NodeId{2}},
+                                   {NodeId{2}, NodeId{1}},
+                                   {NodeId{2}, NodeId{9}},
+                                   {NodeId{9}, NodeId{1}},
+                                   {NodeId{9}, NodeId{2}}};
   CHECK(cuts.cut_links({NodeId{1}}) == want);
 }
 

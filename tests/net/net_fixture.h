@@ -41,7 +41,8 @@ struct Disconnected {
 // A node attached to the network that records every message and disconnect, in order.
 class RecordingNode : public Node, public Endpoint {
  public:
-  RecordingNode(Simulation& sim, NodeId id, Network& net) : Node(sim, id, NodeKind::kOther, "n" + std::to_string(id.value)) {
+  RecordingNode(Simulation& sim, NodeId id, Network& net)
+      : Node(sim, id, NodeKind::kOther, "n" + std::to_string(id.value)) {
     net.attach(id, this);
   }
   void on_message(ConnectionId conn, NodeId from, MessagePtr m) override {
@@ -56,7 +57,8 @@ class RecordingNode : public Node, public Endpoint {
 
 // A simulation with a network and `n` started recording nodes with ids 1..n.
 struct NetFixture {
-  explicit NetFixture(int n, NetworkOptions options = {}, std::uint64_t seed = 1) : sim(seed), net(sim, options) {
+  explicit NetFixture(int n, NetworkOptions options = {}, std::uint64_t seed = 1)
+      : sim(seed), net(sim, options) {
     for (int i = 1; i <= n; ++i) {
       nodes.push_back(&sim.add_node<RecordingNode>(NodeId{i}, net));
       sim.start_node(NodeId{i});

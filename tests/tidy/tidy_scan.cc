@@ -5,12 +5,14 @@
 namespace kafkasim::tidy {
 namespace {
 
-bool is_ident(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; }
+bool is_ident(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
+}
 
 enum class Left {
-  kAny,        // anywhere, e.g. inside pthread_create
-  kWord,       // not preceded by an identifier character
-  kFreeCall,   // a word that is not a member call (not after '.' or '->')
+  kAny,       // anywhere, e.g. inside pthread_create
+  kWord,      // not preceded by an identifier character
+  kFreeCall,  // a word that is not a member call (not after '.' or '->')
 };
 
 struct Rule {
@@ -52,7 +54,8 @@ bool left_ok(std::string_view line, std::size_t pos, Left left) {
 
 // std::<identifier>_distribution, e.g. std::uniform_int_distribution.
 bool has_std_distribution(std::string_view line) {
-  for (std::size_t pos = line.find("std::"); pos != std::string_view::npos; pos = line.find("std::", pos + 1)) {
+  for (std::size_t pos = line.find("std::"); pos != std::string_view::npos;
+       pos = line.find("std::", pos + 1)) {
     std::size_t end = pos + 5;
     while (end < line.size() && is_ident(line[end])) ++end;
     const std::string_view ident = line.substr(pos + 5, end - pos - 5);

@@ -20,12 +20,15 @@ std::vector<std::string> rules_of(std::string_view source) {
   return out;
 }
 
-TEST_CASE("no file under sim uses a wall clock, unseeded randomness, threads, GUI headers or unordered containers") {
+TEST_CASE(
+    "no file under sim uses a wall clock, unseeded randomness, threads, GUI headers or unordered "
+    "containers") {
   namespace fs = std::filesystem;
   const fs::path root = fs::path(KAFKASIM_SOURCE_DIR) / "sim";
   REQUIRE(fs::is_directory(root));
   std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink)) {
+  for (const auto& entry :
+       fs::recursive_directory_iterator(root, fs::directory_options::follow_directory_symlink)) {
     const std::string ext = entry.path().extension().string();
     if (entry.is_regular_file() && (ext == ".h" || ext == ".cc")) files.push_back(entry.path());
   }
@@ -38,7 +41,8 @@ TEST_CASE("no file under sim uses a wall clock, unseeded randomness, threads, GU
     text << in.rdbuf();
     const std::string rel = fs::relative(file, KAFKASIM_SOURCE_DIR).string();
     for (const Violation& v : scan_source(rel, text.str())) {
-      report += v.file + ":" + std::to_string(v.line) + ": " + v.rule + " is banned in sim/: " + v.text + "\n";
+      report +=
+          v.file + ":" + std::to_string(v.line) + ": " + v.rule + " is banned in sim/: " + v.text + "\n";
     }
   }
   INFO(report);
@@ -46,7 +50,8 @@ TEST_CASE("no file under sim uses a wall clock, unseeded randomness, threads, GU
 }
 
 TEST_CASE("the scanner catches each banned construct and names file and line") {
-  const std::vector<Violation> v = scan_source("sim/x/bad.cc", "int a;\nauto t = std::chrono::system_clock::now();\n");
+  const std::vector<Violation> v =
+      scan_source("sim/x/bad.cc", "int a;\nauto t = std::chrono::system_clock::now();\n");
   REQUIRE(v.size() == 1);
   CHECK(v[0].file == "sim/x/bad.cc");
   CHECK(v[0].line == 2);
