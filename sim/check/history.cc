@@ -12,8 +12,7 @@ NameId Names::intern(std::string_view s) {
   if (auto it = index_.find(s); it != index_.end()) return it->second;
   KS_ASSERT(strings_.size() < kNoName);
   const auto id = static_cast<NameId>(strings_.size());
-  strings_.emplace_back(s);
-  index_.emplace(std::string(s), id);
+  index_.emplace(strings_.emplace_back(s), id);
   return id;
 }
 

@@ -21,6 +21,7 @@
 // Lifecycle / ownership: the engine owns one History per run. Observers (the recorder) are not owned
 // and must outlive the History or be removed first. Not thread-safe (nothing in the sim is).
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -46,8 +47,8 @@ class Names {
   std::size_t size() const { return strings_.size(); }
 
  private:
-  std::vector<std::string> strings_;
-  std::map<std::string, NameId, std::less<>> index_;
+  std::deque<std::string> strings_;                  // stable addresses: index_ views into them
+  std::map<std::string_view, NameId> index_;
 };
 
 struct TopicPartition {

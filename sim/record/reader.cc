@@ -45,11 +45,18 @@ Status validate(Db& db, Recording* out) {
   return Status();
 }
 
-Status read_meta(Db& db, Recording* out) {
+// Runs a query and calls `row` for every result row.
+template <typename Fn>
+Status read_rows(Db& db, const char* sql, Fn row) {
   Stmt st;
-  if (Status s = db.prepare("SELECT key, value FROM meta", st); !s.ok()) return s;
+  if (Status s = db.prepare(sql, st); !s.ok()) return s;
   int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
+  while ((rc = st.step()) == SQLITE_ROW) row(st);
+  return rc == SQLITE_DONE ? Status() : db.error("cannot read the recording", rc);
+}
+
+Status read_meta(Db& db, Recording* out) {
+  return read_rows(db, "SELECT key, value FROM meta", [out](const Stmt& st) {
     const std::string key = st.text(0);
     const std::string value = st.text(1);
     if (key == "seed") out->info.seed = std::strtoull(value.c_str(), nullptr, 10);
@@ -62,8 +69,17 @@ Status read_meta(Db& db, Recording* out) {
     if (key == "finished") out->finished = value == "1";
     if (key == "trace_hash") out->trace_hash = value;
     if (key == "events_executed") out->events_executed = std::strtoull(value.c_str(), nullptr, 10);
+  });
+}
+
+check::AnomalyKind anomaly_kind(const std::string& name) {
+  using check::AnomalyKind;
+  for (AnomalyKind k :
+       {AnomalyKind::kLostWrite, AnomalyKind::kDuplicate, AnomalyKind::kPollSkip,
+        AnomalyKind::kNonmonotonicPoll, AnomalyKind::kNonmonotonicSend, AnomalyKind::kAbortedRead}) {
+    if (name == check::to_string(k)) return k;
   }
-  return rc == SQLITE_DONE ? Status() : db.error("cannot read table meta", rc);
+  return AnomalyKind::kLostWrite;
 }
 
 Status open_validated(const std::string& path, Db& db, Recording* out) {
@@ -86,18 +102,43 @@ Status read_recording_info(const std::string& path, Recording* out) {
 Status open_recording(const std::string& path, Recording* out) {
   Db db;
   if (Status s = open_validated(path, db, out); !s.ok()) return s;
-  Stmt st;
-  if (Status s =
-          db.prepare("SELECT event_number, time_us, node, kind, details FROM events ORDER BY rowid", st);
-      !s.ok()) {
-    return s;
-  }
-  int rc;
-  while ((rc = st.step()) == SQLITE_ROW) {
-    out->events.push_back(EventRow{static_cast<std::uint64_t>(st.int64(0)), st.int64(1),
-                                   static_cast<std::int32_t>(st.int64(2)), st.text(3), st.text(4)});
-  }
-  return rc == SQLITE_DONE ? Status() : db.error("cannot read table events", rc);
+  Status s = read_rows(
+      db, "SELECT event_number, time_us, node, kind, details FROM events ORDER BY rowid",
+      [&](const Stmt& st) {
+        out->events.push_back(EventRow{static_cast<std::uint64_t>(st.int64(0)), st.int64(1),
+                                       static_cast<std::int32_t>(st.int64(2)), st.text(3), st.text(4)});
+      });
+  if (!s.ok()) return s;
+  s = read_rows(db, "SELECT time_us, event_number, what FROM faults ORDER BY rowid", [&](const Stmt& st) {
+    out->faults.push_back(FaultRow{st.int64(0), static_cast<std::uint64_t>(st.int64(1)), st.text(2)});
+  });
+  if (!s.ok()) return s;
+  s = read_rows(
+      db,
+      "SELECT kind, group_id, topic, partition, first_offset, last_offset, explanation, cause_event, "
+      "cause_time_us, anomaly_id FROM anomalies ORDER BY anomaly_id",
+      [&](const Stmt& st) {
+        check::Anomaly a;
+        a.kind = anomaly_kind(st.text(0));
+        a.group = st.text(1);
+        a.topic = st.text(2);
+        a.partition = static_cast<std::int32_t>(st.int64(3));
+        a.first_offset = st.int64(4);
+        a.last_offset = st.int64(5);
+        a.explanation = st.text(6);
+        a.cause_event = static_cast<std::uint64_t>(st.int64(7));
+        a.cause_time_us = st.int64(8);
+        out->anomalies.push_back(std::move(a));
+      });
+  if (!s.ok()) return s;
+  return read_rows(db, "SELECT anomaly_id, record_id FROM anomaly_records ORDER BY rowid",
+                   [&](const Stmt& st) {
+                     const std::int64_t id = st.int64(0);
+                     if (id >= 1 && id <= static_cast<std::int64_t>(out->anomalies.size())) {
+                       out->anomalies[static_cast<std::size_t>(id - 1)].record_ids.push_back(
+                           static_cast<std::uint64_t>(st.int64(1)));
+                     }
+                   });
 }
 
 }  // namespace kafkasim::record

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/check/report.h"
 #include "sim/core/time.h"
 #include "sim/record/recorder.h"
 #include "sim/record/status.h"
@@ -21,19 +22,27 @@ struct EventRow {
   std::string details;
 };
 
+struct FaultRow {
+  TimeUs time_us = 0;
+  std::uint64_t event_number = 0;
+  std::string what;
+};
+
 struct Recording {
   RunInfo info;
   std::int32_t schema_version = 0;
   bool finished = false;   // finish() ran: trace_hash, events_executed and the checker results are in
   std::string trace_hash;  // 16 hex digits, empty when not finished
   std::uint64_t events_executed = 0;
-  std::vector<EventRow> events;  // every trace record, in order
+  std::vector<EventRow> events;           // every trace record, in order
+  std::vector<FaultRow> faults;           // injected faults, in order
+  std::vector<check::Anomaly> anomalies;  // the checker's anomalies (empty when not finished)
 };
 
 // Validates the file and reads the run info (no events). Errors: "<path>: cannot open: ...",
 // "<path>: not a kafkasim recording (...)", "<path>: recording schema version N is not supported ...".
 Status read_recording_info(const std::string& path, Recording* out);
-// read_recording_info() plus every event.
+// read_recording_info() plus every event, fault and anomaly.
 Status open_recording(const std::string& path, Recording* out);
 
 }  // namespace kafkasim::record

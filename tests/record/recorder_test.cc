@@ -102,6 +102,13 @@ TEST_CASE("A recorded run reads back with its run info, events, history and chec
   CHECK(r.events[1].kind == "broker.crash");
   CHECK(r.events[1].node == 2);
   CHECK(r.events[2].time_us == 2000);
+  REQUIRE(r.faults.size() == 1);
+  CHECK(r.faults[0].what == "crash broker 2");
+  REQUIRE(r.anomalies.size() == 1);
+  CHECK(r.anomalies[0].kind == check::AnomalyKind::kLostWrite);
+  CHECK(r.anomalies[0].first_offset == 2);
+  CHECK(r.anomalies[0].record_ids == std::vector<std::uint64_t>{2});
+  CHECK(r.anomalies[0].explanation == "orders-0 offset 2 lost: unclean leader election of broker 3 at t=2ms");
   CHECK(query_int(path, "SELECT count(*) FROM sends") == 3);
   CHECK(query_int(path, "SELECT count(*) FROM acks") == 3);
   CHECK(query_int(path, "SELECT count(*) FROM consumes WHERE stage = 'processed'") == 1);
@@ -205,15 +212,15 @@ TEST_CASE("A failed write keeps every batch committed before it and stops later 
   // Another connection drops a table under the recorder, so its next write to that table fails.
   sqlite3* other = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &other) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(other, "DROP TABLE faults", nullptr, nullptr, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(other, "DROP TABLE seeks", nullptr, nullptr, nullptr) == SQLITE_OK);
   sqlite3_close(other);
   for (std::uint64_t i = 26; i <= 30; ++i) rec.on_trace(TraceRecord{i, 0, NodeId{1}, "x", "y"});
   check::History h;
   h.add_observer(&rec);
-  h.append(check::Fault{0, 31, h.intern("crash broker 1")});
+  h.append(check::Seek{0, 31, h.intern("g"), h.intern("c1"), h.tp("orders", 0), 0, check::kNoName});
   h.remove_observer(&rec);
   REQUIRE_FALSE(rec.status().ok());
-  CHECK(rec.status().message().starts_with(path + ": cannot write to table faults: no such table"));
+  CHECK(rec.status().message().starts_with(path + ": cannot write to table seeks: no such table"));
   rec.on_trace(TraceRecord{32, 0, NodeId{1}, "x", "y"});
   CHECK_FALSE(rec.flush().ok());
   Recording r;
