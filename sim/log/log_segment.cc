@@ -36,6 +36,7 @@ DiskResult<FileId> create_or_reset(Disk& disk, const std::string& path) {
   }
   return f;
 }
+DiskResult<FileId> open_existing(Disk& disk, const std::string& path) { return disk.open(path); }
 DiskResult<FileId> open_or_create(Disk& disk, const std::string& path) {
   auto f = disk.open(path);
   if (f.error == DiskError::kNotFound) f = disk.create(path);
@@ -57,12 +58,14 @@ LogSegment::LogSegment(Disk& disk, std::string dir, std::int64_t base_offset, co
       time_index_(disk, timeindex, base_offset),
       next_offset_(base_offset) {}
 
-DiskResult<std::unique_ptr<LogSegment>> LogSegment::create(Disk& disk, const std::string& dir, std::int64_t base_offset,
-                                                           const LogConfig& config, std::int64_t created_ms) {
+DiskResult<std::unique_ptr<LogSegment>> LogSegment::make(Disk& disk, const std::string& dir, std::int64_t base_offset,
+                                                         const LogConfig& config, std::int64_t created_ms,
+                                                         DiskResult<FileId> (*log_file)(Disk&, const std::string&),
+                                                         DiskResult<FileId> (*index_file)(Disk&, const std::string&)) {
   DiskResult<std::unique_ptr<LogSegment>> r;
-  auto log = create_or_reset(disk, dir + "/" + segment_file_name(base_offset, ".log"));
-  auto index = log.ok() ? create_or_reset(disk, dir + "/" + segment_file_name(base_offset, ".index")) : log;
-  auto tindex = index.ok() ? create_or_reset(disk, dir + "/" + segment_file_name(base_offset, ".timeindex")) : index;
+  auto log = log_file(disk, dir + "/" + segment_file_name(base_offset, ".log"));
+  auto index = log.ok() ? index_file(disk, dir + "/" + segment_file_name(base_offset, ".index")) : log;
+  auto tindex = index.ok() ? index_file(disk, dir + "/" + segment_file_name(base_offset, ".timeindex")) : index;
   if (!tindex.ok()) {
     r.error = tindex.error;
     return r;
@@ -71,18 +74,14 @@ DiskResult<std::unique_ptr<LogSegment>> LogSegment::create(Disk& disk, const std
   return r;
 }
 
+DiskResult<std::unique_ptr<LogSegment>> LogSegment::create(Disk& disk, const std::string& dir, std::int64_t base_offset,
+                                                           const LogConfig& config, std::int64_t created_ms) {
+  return make(disk, dir, base_offset, config, created_ms, create_or_reset, create_or_reset);
+}
+
 DiskResult<std::unique_ptr<LogSegment>> LogSegment::open(Disk& disk, const std::string& dir, std::int64_t base_offset,
                                                          const LogConfig& config, std::int64_t created_ms) {
-  DiskResult<std::unique_ptr<LogSegment>> r;
-  auto log = disk.open(dir + "/" + segment_file_name(base_offset, ".log"));
-  auto index = log.ok() ? open_or_create(disk, dir + "/" + segment_file_name(base_offset, ".index")) : log;
-  auto tindex = index.ok() ? open_or_create(disk, dir + "/" + segment_file_name(base_offset, ".timeindex")) : index;
-  if (!tindex.ok()) {
-    r.error = tindex.error;
-    return r;
-  }
-  r.value.reset(new LogSegment(disk, dir, base_offset, config, created_ms, log.value, index.value, tindex.value));
-  return r;
+  return make(disk, dir, base_offset, config, created_ms, open_existing, open_or_create);
 }
 
 bool LogSegment::index_full() const {

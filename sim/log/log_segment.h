@@ -98,6 +98,10 @@ class LogSegment {
   DiskError replace_with(const std::string& cleaned_path, std::int32_t max_batch_bytes);  // gaps allowed
 
  private:
+  static DiskResult<std::unique_ptr<LogSegment>> make(Disk& disk, const std::string& dir, std::int64_t base_offset,
+                                                      const LogConfig& config, std::int64_t created_ms,
+                                                      DiskResult<FileId> (*log_file)(Disk&, const std::string&),
+                                                      DiskResult<FileId> (*index_file)(Disk&, const std::string&));
   LogSegment(Disk& disk, std::string dir, std::int64_t base_offset, const LogConfig& config, std::int64_t created_ms,
              FileId log, FileId index, FileId timeindex);
   DiskError index_batch(std::uint32_t position, std::uint32_t size, std::int64_t last_offset, std::int64_t max_ts,

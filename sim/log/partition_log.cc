@@ -202,6 +202,18 @@ LogError PartitionLog::after_append(std::int64_t records) {
 }
 
 namespace {
+void add_batch(AppendInfo& info, const BatchHeader& h, std::size_t bytes) {
+  if (info.first_offset < 0) info.first_offset = h.base_offset;
+  if (h.max_timestamp > info.max_timestamp) {
+    info.max_timestamp = h.max_timestamp;
+    info.offset_of_max_timestamp = h.last_offset();
+  }
+  info.last_offset = h.last_offset();
+  info.record_count += h.record_count;
+  ++info.batch_count;
+  info.bytes += bytes;
+}
+
 // Validation of a produce request's batch as Kafka's LogValidator does it for magic v2.
 LogError validate_client_batch(Bytes b, const LogConfig& config, AppendOrigin origin, BatchHeader& h,
                                DecodedBatch& scratch) {
@@ -251,7 +263,6 @@ LogResult<AppendInfo> PartitionLog::append_as_leader(Bytes batches, std::int32_t
   // Pass 2: assign offsets, stamp the epoch (outside the CRC), apply LogAppendTime (inside it), write.
   const bool log_append_time = config_.message_timestamp_type == TimestampType::kLogAppendTime;
   AppendInfo& info = r.value;
-  info.first_offset = log_end_offset();
   std::uint8_t head[batch::kHeaderBytes];
   for (Bytes rest = batches; !rest.empty();) {
     Bytes b = next_batch(rest);
@@ -271,14 +282,7 @@ LogResult<AppendInfo> PartitionLog::append_as_leader(Bytes batches, std::int32_t
     if ((r.error = append_batch(Bytes(head, sizeof(head)), b.subspan(batch::kHeaderBytes), h, now_ms)) != LogError::kOk) {
       return r;
     }
-    if (h.max_timestamp > info.max_timestamp) {
-      info.max_timestamp = h.max_timestamp;
-      info.offset_of_max_timestamp = h.last_offset();
-    }
-    info.last_offset = h.last_offset();
-    info.record_count += h.record_count;
-    ++info.batch_count;
-    info.bytes += b.size();
+    add_batch(info, h, b.size());
   }
   r.error = after_append(info.record_count);
   return r;
@@ -317,16 +321,8 @@ LogResult<AppendInfo> PartitionLog::append_as_follower(Bytes batches) {
   for (Bytes rest = batches; !rest.empty();) {
     Bytes b = next_batch(rest);
     const BatchHeader h = parse_batch_header(b.data());
-    if (info.first_offset < 0) info.first_offset = h.base_offset;
     if ((r.error = append_batch(b, {}, h, h.max_timestamp)) != LogError::kOk) return r;
-    if (h.max_timestamp > info.max_timestamp) {
-      info.max_timestamp = h.max_timestamp;
-      info.offset_of_max_timestamp = h.last_offset();
-    }
-    info.last_offset = h.last_offset();
-    info.record_count += h.record_count;
-    ++info.batch_count;
-    info.bytes += b.size();
+    add_batch(info, h, b.size());
   }
   r.error = after_append(info.record_count);
   return r;
