@@ -9,8 +9,12 @@
 namespace kafkasim::gui {
 namespace {
 
-constexpr ImGuiWindowFlags kFixedWindow =
-    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings;
+// The tiled windows draw no background of their own: the application clears the frame with the
+// theme's window colour, which under a software rasterizer (Mesa llvmpipe) saves a full screen of
+// shaded fragments per frame.
+constexpr ImGuiWindowFlags kFixedWindow = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                          ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                          ImGuiWindowFlags_NoBackground;
 
 void push_simple(GuiState& state, ActionKind kind) {
   Action action;

@@ -7,6 +7,7 @@
 //   3. draws the menu bar and every open window at its place in the fixed layout (gui/layout.h);
 //   4. applies the Actions the panels pushed (commands, steps, seeks) to the Driver, after drawing, so
 //      no Snapshot reference outlives a change. Open-scenario and quit go to GuiState::app_requests.
+// The tiled windows have no background: clear the frame with ImGuiCol_WindowBg before rendering.
 #include "gui/gui_state.h"
 #include "sim/engine/driver.h"
 

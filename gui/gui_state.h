@@ -59,6 +59,14 @@ struct AssignmentSeen {
   TimeUs changed_us = -1;
 };
 
+// Lag of one partition for one group over sim time, sampled by the groups view as the run plays.
+struct LagTrace {
+  std::vector<TimeUs> time_us;
+  std::vector<float> lag;
+};
+inline constexpr std::size_t kLagTraceSamplesMax = 240;
+inline constexpr TimeUs kLagTraceStepUs = 100'000;
+
 inline constexpr float kFontSizeMinPx = 10.0f;
 inline constexpr float kFontSizeMaxPx = 48.0f;
 inline constexpr float kSpeedMin = 0.01f;    // sim seconds per wall second: slow motion
@@ -87,6 +95,7 @@ struct GuiState {
   std::int32_t selected_broker = -1;
   std::uint64_t selected_event = 0;
   std::map<std::string, AssignmentSeen> assignment_seen;  // key: group + "/" + topic-partition
+  std::map<std::string, LagTrace> partition_lag;          // key: group + "/" + topic-partition
 
   // Look. The application rebuilds the fonts when font_size_px changes.
   ThemeKind theme = ThemeKind::kDark;

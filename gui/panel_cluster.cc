@@ -165,7 +165,6 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
   ImGui::InvisibleButton("##cluster_canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
-  draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y), pal.canvas_bg, 4.0f);
   const auto places = place_nodes(snap, origin, size, em);
 
   for (std::size_t i = 0; i < snap.brokers.size(); ++i) {

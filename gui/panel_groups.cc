@@ -77,7 +77,26 @@ void member_row(const engine::GroupView& g, const engine::MemberView& m, TimeUs 
   if (m.assigned.empty() && m.revoking.empty()) ImGui::TextDisabled(m.alive ? "(nothing assigned)" : "(dead)");
 }
 
-void lag_section(const engine::GroupView& g, GuiState& state) {
+// Appends the current lag to the partition's trace (every kLagTraceStepUs of sim time); forgets the
+// samples after `now` when the run was seeked backwards.
+const LagTrace& sample_lag(const std::string& key, std::int64_t lag, TimeUs now_us, GuiState& state) {
+  LagTrace& trace = state.partition_lag[key];
+  while (!trace.time_us.empty() && trace.time_us.back() > now_us) {
+    trace.time_us.pop_back();
+    trace.lag.pop_back();
+  }
+  if (trace.time_us.empty() || now_us - trace.time_us.back() >= kLagTraceStepUs) {
+    trace.time_us.push_back(now_us);
+    trace.lag.push_back(static_cast<float>(lag));
+    if (trace.time_us.size() > kLagTraceSamplesMax) {
+      trace.time_us.erase(trace.time_us.begin());
+      trace.lag.erase(trace.lag.begin());
+    }
+  }
+  return trace;
+}
+
+void lag_section(const engine::GroupView& g, TimeUs now_us, GuiState& state) {
   const Palette& pal = state.palette;
   std::int64_t total = 0;
   for (const auto& row : g.lag) total += row.lag;
@@ -89,14 +108,19 @@ void lag_section(const engine::GroupView& g, GuiState& state) {
   ImGui::PlotLines("##lag_plot", values.data(), static_cast<int>(values.size()), 0, overlay.c_str(), 0.0f, FLT_MAX,
                    ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 3.2f));
   ImGui::PopStyleColor();
+  // Always sample, even with the table folded, so the per-partition plots have a history when opened.
+  for (const auto& row : g.lag) {
+    sample_lag(fmt::format("{}/{}-{}", g.group_id, row.topic, row.partition), row.lag, now_us, state);
+  }
   if (!ImGui::TreeNode("lag", "Lag per partition (%zu)", g.lag.size())) return;
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
-  if (ImGui::BeginTable("lag_table", 5, kFlags)) {
+  if (ImGui::BeginTable("lag_table", 6, kFlags)) {
     ImGui::TableSetupColumn("partition");
     ImGui::TableSetupColumn("current");
     ImGui::TableSetupColumn("log end");
     ImGui::TableSetupColumn("lag");
     ImGui::TableSetupColumn("consumer");
+    ImGui::TableSetupColumn("lag over time");
     ImGui::TableHeadersRow();
     MonoFont mono(state);
     for (const auto& row : g.lag) {
@@ -112,6 +136,13 @@ void lag_section(const engine::GroupView& g, GuiState& state) {
       text_coloured(row.lag > 0 ? pal.warn : pal.good, "%lld", static_cast<long long>(row.lag));
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(row.client_id.empty() ? row.consumer_id.c_str() : row.client_id.c_str());
+      ImGui::TableNextColumn();
+      const std::string key = fmt::format("{}/{}-{}", g.group_id, row.topic, row.partition);
+      const LagTrace& trace = state.partition_lag[key];
+      ImGui::PushID(key.c_str());
+      ImGui::PlotLines("##lag", trace.lag.data(), static_cast<int>(trace.lag.size()), 0, nullptr, 0.0f, FLT_MAX,
+                       ImVec2(ImGui::GetFontSize() * 8, ImGui::GetTextLineHeight()));
+      ImGui::PopID();
     }
     ImGui::EndTable();
   }
@@ -153,7 +184,7 @@ void group_section(const engine::GroupView& g, TimeUs now_us, GuiState& state) {
     c.group = g.group_id;
     state.push_command(c);
   }
-  lag_section(g, state);
+  lag_section(g, now_us, state);
   ImGui::PopID();
 }
 

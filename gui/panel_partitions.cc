@@ -82,7 +82,8 @@ void replica_row(const engine::PartitionView& p, const engine::ReplicaView& r, c
   s.x1 = origin.x + std::max(avail - numbers_w, label_w + 20);
   const float y0 = origin.y + line_h * 0.12f;
   const float y1 = origin.y + line_h * 0.82f;
-  draw->AddRectFilled(ImVec2(s.x0, y0), ImVec2(s.x1, y1), pal.strip_bg);
+  // Each pixel of the strip is filled once (software rasterizers pay per shaded fragment).
+  if (s.x(r.log_end_offset) < s.x1) draw->AddRectFilled(ImVec2(s.x(r.log_end_offset), y0), ImVec2(s.x1, y1), pal.strip_bg);
   if (r.log_start_offset > s.lo) {
     draw->AddRectFilled(ImVec2(s.x(s.lo), y0), ImVec2(s.x(r.log_start_offset), y1), pal.retention_gap);
   }

@@ -146,3 +146,26 @@ TEST_CASE("every command has a readable description") {
 
 }  // namespace
 }  // namespace kafkasim::gui::testing
+
+namespace kafkasim::gui::testing {
+namespace {
+
+TEST_CASE("per-partition lag is sampled as sim time passes and forgotten after a backwards seek") {
+  HeadlessImGui imgui(1920, 1080);
+  FakeDriver driver;
+  GuiState state;
+  auto body = [&] { run_frame(driver, state, 0.0); };
+  for (TimeUs t = 1'000'000; t <= 2'000'000; t += 50'000) {
+    driver.seek(t);
+    imgui.frame(body);
+  }
+  const LagTrace& trace = state.partition_lag.at("billing/orders-0");
+  CHECK(trace.time_us.size() == 11);  // one sample per 100 ms of sim time
+  driver.seek(1'500'000);
+  imgui.frame(body);
+  CHECK(state.partition_lag.at("billing/orders-0").time_us.back() == 1'500'000);
+  CHECK(state.partition_lag.at("billing/orders-0").time_us.size() == 6);
+}
+
+}  // namespace
+}  // namespace kafkasim::gui::testing
