@@ -33,6 +33,18 @@ std::vector<RebalanceProtocol> supported_protocols(Strategy s) {
   return {RebalanceProtocol::kEager};
 }
 
+std::optional<RebalanceProtocol> rebalance_protocol(const std::vector<Strategy>& configured) {
+  if (configured.empty()) return std::nullopt;
+  for (RebalanceProtocol p : {RebalanceProtocol::kCooperative, RebalanceProtocol::kEager}) {
+    const bool everyone = std::all_of(configured.begin(), configured.end(), [&](Strategy s) {
+      const auto supported = supported_protocols(s);
+      return std::find(supported.begin(), supported.end(), p) != supported.end();
+    });
+    if (everyone) return p;
+  }
+  return std::nullopt;
+}
+
 std::vector<Strategy> default_strategies() { return {Strategy::kRange, Strategy::kCooperativeSticky}; }
 
 namespace detail {

@@ -52,6 +52,11 @@ std::string_view strategy_name(Strategy s);  // "range", "roundrobin", "sticky",
 std::optional<Strategy> parse_strategy(std::string_view name);
 // Kafka: supportedProtocols(): [EAGER] for all but cooperative-sticky, which is [COOPERATIVE, EAGER].
 std::vector<RebalanceProtocol> supported_protocols(Strategy s);
+// Kafka: ConsumerCoordinator's choice of rebalance protocol for a consumer configured with these
+// assignors: the most advanced protocol (COOPERATIVE > EAGER) that every one of them supports; nullopt
+// if they share none (Kafka throws IllegalArgumentException). The default list gives EAGER, because
+// RangeAssignor is EAGER only.
+std::optional<RebalanceProtocol> rebalance_protocol(const std::vector<Strategy>& configured);
 // Kafka 3.x default partition.assignment.strategy: [RangeAssignor, CooperativeStickyAssignor].
 std::vector<Strategy> default_strategies();
 

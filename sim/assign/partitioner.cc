@@ -148,6 +148,18 @@ std::int32_t StickyPartitioner::produced_bytes(std::string_view topic_name) cons
   return it == topics_.end() ? 0 : it->second.produced_bytes;
 }
 
+PartitionLoad partition_load(const std::vector<PartitionQueue>& queues, std::int64_t availability_timeout_ms) {
+  PartitionLoad load;
+  load.num_partitions = static_cast<std::int32_t>(queues.size());
+  for (const auto& q : queues) {
+    if (!q.leader_known) continue;
+    if (availability_timeout_ms > 0 && q.leader_ready_ms - q.leader_drain_ms > availability_timeout_ms) continue;
+    load.partition_ids.push_back(q.partition);
+    load.queue_sizes.push_back(q.queued_batches);
+  }
+  return load;
+}
+
 // ---- RoundRobinPartitioner ----
 
 RoundRobinPartitioner::RoundRobinPartitioner(RoundRobinNewBatch mode) : mode_(mode) {}

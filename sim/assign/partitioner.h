@@ -50,6 +50,22 @@ struct PartitionLoad {
   std::int32_t num_partitions = 0;          // all partitions of the topic (queueSizes.length in Kafka)
 };
 
+// One partition's producer queue, as RecordAccumulator#partitionReady sees it when it builds the
+// adaptive load stats: batches queued, whether the leader is known, and the leader's NodeLatencyStats
+// (the last time it had data ready to send and the last time data was drained to it).
+struct PartitionQueue {
+  std::int32_t partition = 0;
+  std::int32_t queued_batches = 0;
+  bool leader_known = true;
+  std::int64_t leader_ready_ms = 0;  // NodeLatencyStats.readyTimeMs
+  std::int64_t leader_drain_ms = 0;  // NodeLatencyStats.drainTimeMs
+};
+
+// Kafka: RecordAccumulator#partitionReady's load collection. Partitions without a leader are left out;
+// with partitioner.availability.timeout.ms > 0, so are partitions whose leader has had data ready for
+// longer than the timeout without draining it (readyTimeMs - drainTimeMs > timeout).
+PartitionLoad partition_load(const std::vector<PartitionQueue>& queues, std::int64_t availability_timeout_ms);
+
 struct StickyPartitionerConfig {
   std::int32_t batch_size_bytes = 16384;               // Kafka: batch.size (the sticky switch size)
   bool adaptive_partitioning_enabled = true;           // Kafka: partitioner.adaptive.partitioning.enable

@@ -244,3 +244,10 @@ TEST_CASE("strategies declare Kafka's rebalance protocols and defaults") {
   CHECK(parse_strategy("cooperative-sticky") == Strategy::kCooperativeSticky);
   CHECK(parse_strategy("nope") == std::nullopt);
 }
+
+TEST_CASE("a consumer uses the most advanced rebalance protocol all its assignors support (ConsumerCoordinator)") {
+  CHECK(rebalance_protocol(default_strategies()) == RebalanceProtocol::kEager);
+  CHECK(rebalance_protocol({Strategy::kCooperativeSticky}) == RebalanceProtocol::kCooperative);
+  CHECK(rebalance_protocol({Strategy::kSticky, Strategy::kCooperativeSticky}) == RebalanceProtocol::kEager);
+  CHECK(rebalance_protocol({}) == std::nullopt);
+}

@@ -154,3 +154,28 @@ TEST_CASE("RoundRobinPartitioner skips a partition per new batch in Kafka 3.x (K
   CHECK(run(RoundRobinNewBatch::kSkipsPartition) == std::vector<std::int32_t>{1, 3, 1, 3});
   CHECK(run(RoundRobinNewBatch::kRemembersPartition) == std::vector<std::int32_t>{0, 1, 2, 3});
 }
+
+TEST_CASE("adaptive load leaves out leaderless partitions and leaders stuck past partitioner.availability.timeout.ms") {
+  const std::vector<PartitionQueue> queues{{.partition = 0, .queued_batches = 2},
+                                           {.partition = 1, .queued_batches = 0, .leader_known = false},
+                                           {.partition = 2, .queued_batches = 1, .leader_ready_ms = 900, .leader_drain_ms = 100},
+                                           {.partition = 3, .queued_batches = 5, .leader_ready_ms = 500, .leader_drain_ms = 450}};
+  const PartitionLoad with_timeout = partition_load(queues, 100);
+  CHECK(with_timeout.partition_ids == std::vector<std::int32_t>{0, 3});
+  CHECK(with_timeout.queue_sizes == std::vector<std::int32_t>{2, 5});
+  CHECK(with_timeout.num_partitions == 4);
+  CHECK(partition_load(queues, 0).partition_ids == std::vector<std::int32_t>{0, 2, 3});  // 0 disables the check
+
+  const std::uint64_t seed = 5;
+  INFO("seed " << seed);
+  StickyPartitioner p({.batch_size_bytes = 1, .availability_timeout_ms = 100});
+  Rng rng(seed);
+  const TopicPartitions topic{.num_partitions = 4, .available = {0, 2, 3}};
+  p.update_load("t", with_timeout);
+  std::set<std::int32_t> seen;
+  for (int i = 0; i < 300; ++i) {
+    seen.insert(p.partition("t", std::nullopt, topic, rng));
+    p.on_append("t", 1, topic, SwitchPolicy::kAllowSwitch, rng);
+  }
+  CHECK(seen == std::set<std::int32_t>{0, 3});
+}
