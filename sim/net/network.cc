@@ -157,8 +157,8 @@ bool Network::is_open(ConnectionId conn) const {
 }
 
 std::size_t Network::open_connections() const {
-  return static_cast<std::size_t>(std::count_if(
-      conns_.begin(), conns_.end(), [](const auto& kv) { return !kv.second.known_gone; }));
+  return static_cast<std::size_t>(
+      std::count_if(conns_.begin(), conns_.end(), [](const auto& kv) { return !kv.second.known_gone; }));
 }
 
 void Network::schedule_tell(std::uint64_t conn, const Connection& c, int e, TimeUs at) {
@@ -239,18 +239,17 @@ void Network::on_lifecycle(NodeId node, LifecycleEvent event) {
 }
 
 void Network::on_crash(NodeId node, bool power_loss) {
+  // Every connection with an end at `node`, including ones it closed whose last messages are in flight.
   std::vector<std::uint64_t> ids;
   for (const auto& [id, c] : conns_) {
-    if ((c.end[0].node == node && !c.end[0].done) || (c.end[1].node == node && !c.end[1].done)) {
-      ids.push_back(id);
-    }
+    if (c.end[0].node == node || c.end[1].node == node) ids.push_back(id);
   }
   for (const std::uint64_t id : ids) {
     const auto it = conns_.find(id);
     Connection& c = it->second;
     const int e = c.end[0].node == node ? 0 : 1;
     c.end[e].done = true;
-    if (c.state != ConnState::kOpen) {  // already broken or closing: its tells are scheduled
+    if (c.state != ConnState::kOpen) {  // broken or closing: the peer's tell is scheduled; drop what flies
       drop_queue(c.dir[0]);
       drop_queue(c.dir[1]);
       erase_if_finished(it);
