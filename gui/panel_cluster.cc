@@ -158,8 +158,8 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
   const std::string controller = snap.controller < 0              ? "none"
                                  : is_broker(snap, snap.controller) ? fmt::format("B{}", snap.controller)
                                                                     : fmt::format("node {}", snap.controller);
-  ImGui::Text("%zu brokers, controller %s, %zu requests in flight, %zu links cut", snap.brokers.size(),
-              controller.c_str(), snap.in_flight.size(), snap.cut_links.size());
+  ImGui::TextWrapped("%zu brokers \u00B7 controller %s \u00B7 %zu in flight \u00B7 %zu links cut", snap.brokers.size(),
+                     controller.c_str(), snap.in_flight.size(), snap.cut_links.size());
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 size(std::max(ImGui::GetContentRegionAvail().x, 50.0f), std::max(ImGui::GetContentRegionAvail().y, 50.0f));
   ImGui::InvisibleButton("##cluster_canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);

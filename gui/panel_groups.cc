@@ -164,8 +164,8 @@ void group_section(const engine::GroupView& g, TimeUs now_us, GuiState& state) {
        g.cooperative ? "cooperative rebalancing (KIP-429): members keep partitions that do not move"
                      : "eager rebalancing: every member revokes everything, then rejoins");
   ImGui::SameLine();
-  ImGui::Text("gen %d  %s  coordinator B%d  rebalances %d", g.generation, g.protocol.c_str(), g.coordinator,
-              g.rebalances);
+  ImGui::TextWrapped("gen %d  %s  coordinator B%d  rebalances %d", g.generation, g.protocol.c_str(), g.coordinator,
+                     g.rebalances);
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
   if (ImGui::BeginTable("members", 2, kFlags)) {
     ImGui::TableSetupColumn("member", ImGuiTableColumnFlags_WidthStretch, 1.0f);

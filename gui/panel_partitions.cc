@@ -43,8 +43,14 @@ OffsetScale scale_for(const engine::PartitionView& p) {
   return s;
 }
 
+// One line: name, leader, epoch, ISR (orange when under-replicated), log start when retention moved it,
+// and a cleanup tag; the full retention/compaction counts are in the tooltip. Clipped to the panel.
 void header_line(const engine::PartitionView& p, const GuiState& state) {
   const Palette& pal = state.palette;
+  const ImVec2 start = ImGui::GetCursorScreenPos();
+  const float width = ImGui::GetContentRegionAvail().x;
+  ImGui::PushClipRect(start, ImVec2(start.x + width, start.y + ImGui::GetTextLineHeightWithSpacing()), true);
+  ImGui::BeginGroup();
   text_coloured(pal.text, "%s-%d", p.topic.c_str(), p.partition);
   ImGui::SameLine();
   if (p.leader < 0) {
@@ -53,17 +59,28 @@ void header_line(const engine::PartitionView& p, const GuiState& state) {
     text_coloured(pal.leader, "leader B%d", p.leader);
   }
   ImGui::SameLine();
-  MonoFont mono(state);
-  const bool under_replicated = p.isr.size() < p.replicas.size();
-  std::string text = fmt::format("epoch {}  ISR {{{}}} of [{}]", p.leader_epoch, fmt::join(p.isr, ","),
-                                 fmt::join(p.replicas, ","));
-  if (p.log_start_offset > 0) text += fmt::format("  start {}", p.log_start_offset);
-  text_coloured(under_replicated ? pal.warn : pal.text_dim, "%s", text.c_str());
-  if (p.records_deleted_by_retention > 0 || p.records_removed_by_compaction > 0 || p.cleanup_policy != "delete") {
+  {
+    MonoFont mono(state);
+    const bool under_replicated = p.isr.size() < p.replicas.size();
+    std::string text = fmt::format("epoch {}  ISR {{{}}} of [{}]", p.leader_epoch, fmt::join(p.isr, ","),
+                                   fmt::join(p.replicas, ","));
+    if (p.log_start_offset > 0) text += fmt::format("  start {}", p.log_start_offset);
+    text_coloured(under_replicated ? pal.warn : pal.text_dim, "%s", text.c_str());
+  }
+  if (p.cleanup_policy != "delete") {
     ImGui::SameLine();
-    const std::string cleanup = fmt::format("[{}: {} by retention, {} by compaction]", p.cleanup_policy,
-                                            p.records_deleted_by_retention, p.records_removed_by_compaction);
-    text_coloured(pal.text_dim, "%s", cleanup.c_str());
+    text_coloured(pal.series[4], "[%s]", p.cleanup_policy.c_str());
+  }
+  ImGui::EndGroup();
+  ImGui::PopClipRect();
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("%s-%d  leader %d  epoch %d\nHW %lld  LSO %lld  LEO %lld  log start %lld\n"
+                      "cleanup.policy=%s: %lld records deleted by retention, %lld removed by compaction",
+                      p.topic.c_str(), p.partition, p.leader, p.leader_epoch,
+                      static_cast<long long>(p.high_watermark), static_cast<long long>(p.last_stable_offset),
+                      static_cast<long long>(p.log_end_offset), static_cast<long long>(p.log_start_offset),
+                      p.cleanup_policy.c_str(), static_cast<long long>(p.records_deleted_by_retention),
+                      static_cast<long long>(p.records_removed_by_compaction));
   }
 }
 

@@ -41,7 +41,9 @@ void producer_card(const engine::ProducerView& p, GuiState& state) {
   const std::string config = fmt::format("\u2192 {}   acks={}{}{}   {:.0f}/s{}", p.topic, p.acks,
                                          p.idempotent ? "  idempotent" : "", p.transactional ? "  transactional" : "",
                                          p.rate_per_sec, p.running ? "" : "   (stopped)");
+  ImGui::PushTextWrapPos(0.0f);
   ImGui::TextUnformatted(config.c_str());
+  ImGui::PopTextWrapPos();
   counter("sent", p.sent, pal.text, state);
   counter("acked", p.acked, pal.good, state);
   counter("failed", p.failed, p.failed > 0 ? pal.bad : pal.text_dim, state);
