@@ -4,6 +4,7 @@
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -117,7 +118,7 @@ class Checker {
 
   void check_topics(Report& r) {
     std::map<std::string, TopicCounts> topics;
-    std::set<std::uint64_t> seen;
+    std::unordered_set<std::uint64_t> seen;  // membership only, never iterated
     for (const Send& s : h_.sends()) {
       if (!seen.insert(s.record_id).second) continue;
       TopicCounts& c = topic(topics, s.tp.topic);
@@ -163,7 +164,7 @@ class Checker {
   // nonmonotonic-send: walking the log in offset order, a producer's sends must come in send order.
   void check_send_order(TopicCounts& c, const PartitionFinal& p) {
     std::map<NameId, std::uint32_t> last_send;  // producer -> highest Send index seen so far
-    std::set<std::uint64_t> seen;
+    std::unordered_set<std::uint64_t> seen;  // membership only, never iterated
     for (const ReadableRecord& rec : p.records) {
       const internal::RecordInfo* info = ix_.record(rec.record_id);
       if (info == nullptr || info->send == internal::kNone || !seen.insert(rec.record_id).second) continue;
