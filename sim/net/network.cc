@@ -34,17 +34,17 @@ Network::LinkState& Network::link(NodeId from, NodeId to) {
 ConnectionId Network::connect(NodeId from, NodeId to) {
   KS_ASSERT_MSG(from != to, "connect: a node cannot connect to itself");
   const Node* fn = sim_.node(from);
-  const Node* tn = sim_.node(to);
-  KS_ASSERT_MSG(fn != nullptr && tn != nullptr, "connect: unknown node");
-  KS_ASSERT_MSG(fn->state() != NodeState::kDown, "connect: the connecting node is down");
+  KS_ASSERT_MSG(fn != nullptr && fn->state() != NodeState::kDown, "connect: the connecting node is not up");
   Endpoint* fe = endpoint_of(from);
+  KS_ASSERT_MSG(fe != nullptr, "connect: the connecting node is not attached to the network");
+  const Node* tn = sim_.node(to);
   Endpoint* te = endpoint_of(to);
-  KS_ASSERT_MSG(fe != nullptr && te != nullptr, "connect: node not attached to the network");
+  const bool exists = tn != nullptr && te != nullptr;  // else: an address nobody answers
 
   const std::uint64_t id = next_conn_++;
   Connection c;
   c.end[0] = End{from, fn->incarnation(), fe, false};
-  c.end[1] = End{to, tn->incarnation(), te, false};
+  c.end[1] = End{to, exists ? tn->incarnation() : 0, te, false};
   c.dir[0].link = &link(from, to);
   c.dir[1].link = &link(to, from);
   const auto it = conns_.emplace(id, std::move(c)).first;
@@ -52,10 +52,10 @@ ConnectionId Network::connect(NodeId from, NodeId to) {
   sim_.trace_event(from, "net.connect", fmt::format("conn {} {}->{}", id, from.value, to.value));
 
   const bool reachable = cuts_.can_reach(from, to) && cuts_.can_reach(to, from);
-  if (tn->state() != NodeState::kDown && reachable) return ConnectionId{id};
+  if (exists && tn->state() != NodeState::kDown && reachable) return ConnectionId{id};
   // Born broken: the target never learns of it.
   it->second.end[1].done = true;
-  const bool refused = reachable && powered_off_.count(to) == 0;
+  const bool refused = exists && reachable && powered_off_.count(to) == 0;
   const TimeUs round_trip_us =
       config_of(*it->second.dir[0].link).latency_us + config_of(*it->second.dir[1].link).latency_us;
   const TimeUs detect_at[2] = {sim_.now() + (refused ? round_trip_us : options_.break_detect_us), kTimeNever};
@@ -322,6 +322,16 @@ void Network::isolate(NodeId node) {
 void Network::heal() {
   cuts_.heal();
   sim_.trace_event(kNoNode, "net.heal", "every cut removed");
+}
+
+bool Network::is_isolated(NodeId node) const {
+  bool others = false;
+  for (const auto& [other, endpoint] : endpoints_) {
+    if (other == node) continue;
+    if (cuts_.can_reach(node, other) || cuts_.can_reach(other, node)) return false;
+    others = true;
+  }
+  return others;
 }
 
 std::vector<NodePair> Network::cut_links() const {

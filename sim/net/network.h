@@ -38,7 +38,8 @@
 //  - connect(from, to) opens at once (the handshake is not modelled). To a node whose process is down
 //    (kernel up), the connection is refused: `from` is told after one round trip. To a powered-off or
 //    unreachable node: `from` is told after break_detect_us (Kafka clients usually give up sooner, with
-//    socket.connection.setup.timeout.ms, KIP-601, by calling close()). To a paused node: it opens.
+//    socket.connection.setup.timeout.ms, KIP-601, by calling close()); so is a connection to an id that
+//    is no attached node. To a paused node: it opens.
 //  - Trace: every state change is a record ("net.connect", "net.close", "net.break", "net.disconnect",
 //    "net.drop" for a lost or cut message that breaks a connection, "net.partition", "net.block",
 //    "net.isolate", "net.heal", "net.link"); deliveries are only counted (stats()), they are too many.
@@ -107,7 +108,8 @@ class Network : public LifecycleObserver {
   // Simulation::add_node registers it); the node must be registered before it connects or is connected to.
   void attach(NodeId node, Endpoint* endpoint);
 
-  // Opens a connection from `from` to `to`. REQUIRES: from != to, both attached, `from` is up.
+  // Opens a connection from `from` to `to`. REQUIRES: from != to; `from` is attached and not down. A `to`
+  // that is no attached node is an address nobody answers: `from` is told after break_detect_us.
   ConnectionId connect(NodeId from, NodeId to);
   // Sends msg from `from`, an end of conn. Returns false when `from` was told the connection is gone or
   // closed it; true otherwise (the message may still be lost). REQUIRES: msg != nullptr.
@@ -127,6 +129,8 @@ class Network : public LifecycleObserver {
   void isolate(NodeId node);
   void heal();
   bool can_reach(NodeId from, NodeId to) const { return cuts_.can_reach(from, to); }
+  // True when the cuts separate `node` from every other attached node, both ways (for the visualizer).
+  bool is_isolated(NodeId node) const;
   // Directed pairs of attached (or cut) nodes that cannot talk, sorted.
   std::vector<NodePair> cut_links() const;
 

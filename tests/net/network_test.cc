@@ -187,6 +187,8 @@ TEST_CASE("an isolated node reaches nobody while the others still talk") {
       CHECK(f.net.can_reach(NodeId{a}, NodeId{b}) == (a != 2 && b != 2));
     }
   }
+  CHECK(f.net.is_isolated(NodeId{2}));
+  CHECK_FALSE(f.net.is_isolated(NodeId{1}));
   const ConnectionId c = f.net.connect(NodeId{1}, NodeId{3});
   f.net.send(c, NodeId{1}, msg(9));
   f.sim.run_until(sec_to_us(1));
@@ -237,6 +239,16 @@ TEST_CASE(
   CHECK(f.node(1).disconnected[0].time_us == 600);
   CHECK(f.node(1).disconnected[1].conn == to3);
   CHECK(f.node(1).disconnected[1].time_us == sec_to_us(30));
+}
+
+TEST_CASE("connecting to an id that is no node goes unanswered until the break timeout") {
+  NetFixture f(1, fixed_options(300, sec_to_us(10)));
+  const ConnectionId c = f.net.connect(NodeId{1}, NodeId{42});
+  CHECK(f.net.send(c, NodeId{1}, msg(1)));
+  f.sim.run_until(sec_to_us(20));
+  REQUIRE(f.node(1).disconnected.size() == 1);
+  CHECK(f.node(1).disconnected[0].time_us == sec_to_us(10));
+  CHECK(f.node(1).disconnected[0].peer == NodeId{42});
 }
 
 TEST_CASE("a paused receiver gets its messages late, in order, when it resumes") {
