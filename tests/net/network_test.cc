@@ -310,6 +310,34 @@ TEST_CASE("an orderly close delivers what was sent, then tells the peer one late
   CHECK(f.net.stats().connections_closed == 1);
 }
 
+struct KindCollector : TraceObserver {
+  std::vector<std::string> kinds;
+  void on_trace(const TraceRecord& r) override { kinds.emplace_back(r.kind); }
+};
+
+TEST_CASE("state changes are traced by kind but deliveries are only counted") {
+  NetFixture f(3, fixed_options(100, sec_to_us(1)));
+  KindCollector k;
+  f.sim.trace().add_observer(&k);
+  const ConnectionId c = f.net.connect(NodeId{1}, NodeId{2});
+  for (std::uint64_t i = 0; i < 100; ++i) f.net.send(c, NodeId{1}, msg(i));
+  f.sim.run_until(ms_to_us(10));
+  CHECK(k.kinds == std::vector<std::string>{"net.connect"});
+  CHECK(f.net.stats().messages_delivered == 100);
+  f.net.block(NodeId{1}, NodeId{2});
+  f.net.send(c, NodeId{1}, msg(100));
+  f.sim.run_until(sec_to_us(2));
+  f.net.isolate(NodeId{3});
+  f.net.partition({{NodeId{1}}, {NodeId{2}}});
+  f.net.heal();
+  f.net.set_link(NodeId{1}, NodeId{2}, fixed_link(5));
+  f.sim.trace().remove_observer(&k);
+  const std::vector<std::string> want{"net.connect",    "net.block",      "net.drop",    "net.break",
+                                      "net.disconnect", "net.disconnect", "net.isolate", "net.partition",
+                                      "net.heal",       "net.link"};
+  CHECK(k.kinds == want);
+}
+
 TEST_CASE("network faults are traced and equal runs give equal trace hashes") {
   auto run = [](std::uint64_t seed) {
     NetFixture f(3, NetworkOptions{}, seed);
