@@ -90,8 +90,10 @@ ImU32 message_colour(const std::string& name, const Palette& pal) {
   return pal.series[3];
 }
 
+// A blocked direction a -> b: the link in red, broken by an X a third of the way from the sender, so a
+// two-way cut shows two marks and a one-way cut one.
 void draw_cut(ImDrawList* draw, ImVec2 a, ImVec2 b, const Palette& pal, float em) {
-  const ImVec2 mid((a.x + b.x) * 0.5f, (a.y + b.y) * 0.5f);
+  const ImVec2 mid(a.x + (b.x - a.x) * 0.35f, a.y + (b.y - a.y) * 0.35f);
   const float len = std::max(std::hypot(b.x - a.x, b.y - a.y), 1.0f);
   const ImVec2 dir((b.x - a.x) / len, (b.y - a.y) / len);
   const float gap = em * 0.5f;
@@ -106,9 +108,9 @@ void draw_cut(ImDrawList* draw, ImVec2 a, ImVec2 b, const Palette& pal, float em
 void draw_broker(ImDrawList* draw, const engine::BrokerView& b, const NodePlace& place, const Palette& pal,
                  float em, bool selected) {
   const ImU32 fill = broker_colour(b, pal);
-  if (b.is_controller) draw->AddCircle(place.centre, place.radius + em * 0.35f, pal.controller, 32, pal.line_px * 2.2f);
-  draw->AddCircleFilled(place.centre, place.radius, fill, 32);
-  draw->AddCircle(place.centre, place.radius, selected ? pal.text : with_alpha(pal.text, 0.5f), 32,
+  if (b.is_controller) draw->AddCircle(place.centre, place.radius + em * 0.35f, pal.controller, 0, pal.line_px * 2.2f);
+  draw->AddCircleFilled(place.centre, place.radius, fill, 0);
+  draw->AddCircle(place.centre, place.radius, selected ? pal.text : with_alpha(pal.text, 0.5f), 0,
                   selected ? pal.line_px * 2 : pal.line_px);
   const std::string id = fmt::format("B{}", b.id);
   const ImVec2 id_size = ImGui::CalcTextSize(id.c_str());
@@ -172,11 +174,6 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
       draw->AddLine(places.at(snap.brokers[i].id).centre, places.at(snap.brokers[j].id).centre, pal.link, pal.line_px);
     }
   }
-  for (const auto& cut : snap.cut_links) {
-    const auto a = places.find(cut.from);
-    const auto b = places.find(cut.to);
-    if (a != places.end() && b != places.end()) draw_cut(draw, a->second.centre, b->second.centre, pal, em);
-  }
   int client_index = 0;
   for (const auto& [id, place] : places) {
     if (place.broker) continue;
@@ -186,7 +183,7 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
         draw->AddLine(place.centre, places.at(b.id).centre, with_alpha(pal.controller, 0.25f), pal.line_px);
       }
     }
-    draw->AddCircleFilled(place.centre, place.radius, controller ? pal.controller : pal.text_dim, 24);
+    draw->AddCircleFilled(place.centre, place.radius, controller ? pal.controller : pal.text_dim, 0);
     const std::string label = node_label(id, snap);
     const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
     // Clients sit in one row: every other label goes a line higher so neighbours do not collide.
@@ -194,6 +191,11 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
                                      : place.centre.y - place.radius - ls.y * static_cast<float>(1 + client_index++ % 2);
     draw->AddText(ImVec2(place.centre.x - ls.x * 0.5f, label_y), controller ? pal.controller : pal.text_dim,
                   label.c_str());
+  }
+  for (const auto& cut : snap.cut_links) {
+    const auto a = places.find(cut.from);
+    const auto b = places.find(cut.to);
+    if (a != places.end() && b != places.end()) draw_cut(draw, a->second.centre, b->second.centre, pal, em);
   }
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const engine::InFlightMessage* hovered_msg = nullptr;
@@ -208,7 +210,7 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
     const float f = static_cast<float>(std::clamp(static_cast<double>(snap.now_us - m.sent_us) / span, 0.0, 1.0));
     const ImVec2 p(a->second.centre.x + (b->second.centre.x - a->second.centre.x) * f,
                    a->second.centre.y + (b->second.centre.y - a->second.centre.y) * f);
-    draw->AddCircleFilled(p, dot_r, message_colour(m.name, pal), 12);
+    draw->AddCircleFilled(p, dot_r, message_colour(m.name, pal), 8);
     if (std::hypot(mouse.x - p.x, mouse.y - p.y) < dot_r * 2) hovered_msg = &m;
   }
   const engine::BrokerView* hovered_broker = nullptr;
