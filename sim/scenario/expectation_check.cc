@@ -56,8 +56,7 @@ class Checker {
     if (lt != rt) {
       // A misspelt zero-argument function reads as a name: say so rather than "cannot compare".
       for (const Expr* side : {&l, &r}) {
-        if (side->kind == Expr::Kind::kIdent && (lt == ValueType::kInt || rt == ValueType::kInt ||
-                                                 lt == ValueType::kList || rt == ValueType::kList)) {
+        if (side->kind == Expr::Kind::kIdent && !function_suggestions(side->text).empty()) {
           add(side->begin, "unknown function '" + side->text + "'" + did_you_mean(function_suggestions(side->text)),
               "a function such as lost_acked, acked or isr(orders-0) (see docs/scenarios.md)");
           return ValueType::kBool;

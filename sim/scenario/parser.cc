@@ -27,11 +27,20 @@ bool valid_kafka_name(std::string_view name) {
   });
 }
 
+// True when `map` has a key that is a near miss of `key` (already reported as unknown with a did-you-mean).
+bool has_close_key(const YAML::Node& map, std::string_view key) {
+  if (!map.IsMap()) return false;
+  for (auto it = map.begin(); it != map.end(); ++it) {
+    if (it->first.IsScalar() && config::edit_distance(it->first.Scalar(), key) <= 2) return true;
+  }
+  return false;
+}
+
 // Reads a required or optional field; reports a missing required one at the mapping.
 YAML::Node field(YamlReader& r, const YAML::Node& map, const char* key, std::string_view context,
                  std::string_view example = {}) {
   YAML::Node n = map[key];
-  if (!n.IsDefined() && !example.empty()) {
+  if (!n.IsDefined() && !example.empty() && !has_close_key(map, key)) {
     r.error(map, std::string(context) + " has no '" + key + "'", "'" + std::string(key) + ": " + std::string(example) + "'");
   }
   return n;
@@ -449,8 +458,9 @@ void parse_document(YamlReader& r, const YAML::Node& root, Scenario& s) {
   if (auto n = root["description"]) s.description = r.text(n, "description").value_or("");
   if (auto n = root["seed"]) s.seed = static_cast<std::uint64_t>(r.integer(n, "seed", 0, INT64_MAX).value_or(1));
   if (auto n = field(r, root, "duration", "the scenario", "60s")) {
-    s.duration_us = r.duration(n, "duration").value_or(0);
-    if (s.duration_us <= 0 && n.IsScalar()) r.error(n, "duration must be positive", "a duration such as 60s");
+    const auto d = r.duration(n, "duration");
+    s.duration_us = d.value_or(0);
+    if (d && *d <= 0) r.error(n, "duration must be positive", "a duration such as 60s");
   }
   if (auto n = field(r, root, "cluster", "the scenario", "{brokers: 3}")) parse_cluster(r, n, s.cluster);
   if (auto n = root["topics"]) parse_topics(r, n, s);
