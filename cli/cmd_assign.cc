@@ -24,6 +24,16 @@ namespace {
 
 using nlohmann::json;
 
+// RFC 6901: a key as one JSON pointer segment.
+std::string escape_pointer(const std::string& key) {
+  std::string out;
+  for (char c : key) out += c == '~' ? "~0" : (c == '/' ? "~1" : std::string(1, c));
+  return out;
+}
+
+// A name as it appears in an error message: JSON-quoted, so control characters stay on one line.
+std::string json_quoted(const std::string& name) { return json(name).dump(); }
+
 // Start offsets of every value in a (valid) JSON text, keyed by JSON pointer, so that type errors
 // found after parsing can name a line and column.
 class JsonPositions {
@@ -45,11 +55,6 @@ class JsonPositions {
     const std::size_t start = ++i_;
     while (i_ < text_.size() && text_[i_] != '"') i_ += text_[i_] == '\\' ? 2 : 1;
     return text_.substr(start, (i_++) - start);
-  }
-  static std::string escape_pointer(const std::string& key) {
-    std::string out;
-    for (char c : key) out += c == '~' ? "~0" : (c == '/' ? "~1" : std::string(1, c));
-    return out;
   }
   void value(const std::string& pointer) {
     offsets_[pointer] = i_;
@@ -117,7 +122,7 @@ const json* field(const json& obj, const char* key) {
 
 std::optional<InputError> check_keys(const json& obj, const std::string& ptr, std::set<std::string> allowed) {
   for (const auto& [key, v] : obj.items()) {
-    if (allowed.count(key) == 0) return InputError{ptr + "/" + key, "unknown key \"" + key + "\""};
+    if (allowed.count(key) == 0) return InputError{ptr + "/" + escape_pointer(key), "unknown key " + json_quoted(key)};
   }
   return std::nullopt;
 }
@@ -131,7 +136,7 @@ std::optional<InputError> parse_member(const json& m, const std::string& ptr, co
   if (id == nullptr || !id->is_string() || id->get<std::string>().empty())
     return InputError{id ? ptr + "/member_id" : ptr, "expected \"member_id\": a non-empty string"};
   out.member_id = id->get<std::string>();
-  if (!ids.insert(out.member_id).second) return InputError{ptr + "/member_id", "duplicate member_id \"" + out.member_id + "\""};
+  if (!ids.insert(out.member_id).second) return InputError{ptr + "/member_id", "duplicate member_id " + json_quoted(out.member_id)};
   if (const json* gi = field(m, "group_instance_id"); gi != nullptr && !gi->is_null()) {
     if (!gi->is_string()) return InputError{ptr + "/group_instance_id", "expected a string or null"};
     out.group_instance_id = gi->get<std::string>();
@@ -144,7 +149,7 @@ std::optional<InputError> parse_member(const json& m, const std::string& ptr, co
     const std::string tptr = ptr + "/topics/" + std::to_string(k);
     if (!t.is_string()) return InputError{tptr, "expected a topic name (string)"};
     if (g.topics.count(t.get<std::string>()) == 0)
-      return InputError{tptr, "unknown topic \"" + t.get<std::string>() + "\" (not in \"topics\")"};
+      return InputError{tptr, "unknown topic " + json_quoted(t.get<std::string>()) + " (not in \"topics\")"};
     out.topics.push_back(t.get<std::string>());
   }
   if (const json* owned = field(m, "owned_partitions"); owned != nullptr) {
@@ -160,8 +165,8 @@ std::optional<InputError> parse_member(const json& m, const std::string& ptr, co
       const std::string topic = s.substr(0, dash);
       const int p = std::stoi(s.substr(dash + 1));
       auto it = g.topics.find(topic);
-      if (it == g.topics.end()) return InputError{optr, "unknown topic \"" + topic + "\" (not in \"topics\")"};
-      if (p >= it->second) return InputError{optr, "topic \"" + topic + "\" has only " + std::to_string(it->second) + " partitions"};
+      if (it == g.topics.end()) return InputError{optr, "unknown topic " + json_quoted(topic) + " (not in \"topics\")"};
+      if (p >= it->second) return InputError{optr, "topic " + json_quoted(topic) + " has only " + std::to_string(it->second) + " partitions"};
       out.owned_partitions.push_back({topic, p});
     }
   }
@@ -191,7 +196,7 @@ std::optional<InputError> parse_group(const json& doc, Group& g) {
   for (const auto& [name, count] : topics->items()) {
     if (name.empty()) return InputError{"/topics/", "expected a non-empty topic name"};
     if (!count.is_number_integer() || count.get<std::int64_t>() < 0 || count.get<std::int64_t>() > 1'000'000)
-      return InputError{"/topics/" + name, "expected a partition count: an integer from 0 to 1000000"};
+      return InputError{"/topics/" + escape_pointer(name), "expected a partition count: an integer from 0 to 1000000"};
     g.topics[name] = count.get<std::int32_t>();
   }
   const json* members = field(doc, "members");
