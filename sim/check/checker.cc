@@ -56,19 +56,22 @@ std::vector<Anomaly> merge(std::vector<Candidate> cs) {
       out.back().last_offset = std::max(out.back().last_offset, c.offset);
       out.back().record_ids.push_back(c.record_id);
     } else {
-      out.push_back(Anomaly{c.kind,
-                            c.group,
-                            c.topic,
-                            c.tp.partition,
-                            c.offset,
-                            c.offset,
-                            {c.record_id},
-                            "",
-                            c.cause.event,
-                            c.cause.time_us});
+      Anomaly& a = out.emplace_back();
+      a.kind = c.kind;
+      a.group = c.group;
+      a.topic = c.topic;
+      a.partition = c.tp.partition;
+      a.first_offset = a.last_offset = c.offset;
+      a.record_ids = {c.record_id};
+      a.cause_event = c.cause.event;
+      a.cause_time_us = c.cause.time_us;
+      a.what = c.what;
+      a.because = c.cause.phrase();
     }
     prev = &c;
-    out.back().explanation = fmt::format("{} {}: {}", where(out.back()), c.what, c.cause.phrase());
+    Anomaly& a = out.back();
+    a.where = where(a);
+    a.explanation = fmt::format("{} {}: {}", a.where, a.what, a.because);
   }
   return out;
 }
@@ -164,7 +167,7 @@ class Checker {
   // nonmonotonic-send: walking the log in offset order, a producer's sends must come in send order.
   void check_send_order(TopicCounts& c, const PartitionFinal& p) {
     std::map<NameId, std::uint32_t> last_send;  // producer -> highest Send index seen so far
-    std::unordered_set<std::uint64_t> seen;  // membership only, never iterated
+    std::unordered_set<std::uint64_t> seen;     // membership only, never iterated
     for (const ReadableRecord& rec : p.records) {
       const internal::RecordInfo* info = ix_.record(rec.record_id);
       if (info == nullptr || info->send == internal::kNone || !seen.insert(rec.record_id).second) continue;

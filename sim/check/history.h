@@ -47,7 +47,7 @@ class Names {
   std::size_t size() const { return strings_.size(); }
 
  private:
-  std::deque<std::string> strings_;                  // stable addresses: index_ views into them
+  std::deque<std::string> strings_;  // stable addresses: index_ views into them
   std::map<std::string_view, NameId> index_;
 };
 

@@ -122,6 +122,9 @@ nlohmann::json to_json(const Report& r) {
                               {"last_offset", a.last_offset},
                               {"record_ids", a.record_ids},
                               {"explanation", a.explanation},
+                              {"where", a.where},
+                              {"what", a.what},
+                              {"because", a.because},
                               {"cause_event", a.cause_event},
                               {"cause_time_us", a.cause_time_us}});
   }

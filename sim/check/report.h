@@ -39,10 +39,14 @@ struct Anomaly {
   std::int64_t first_offset = 0;
   std::int64_t last_offset = 0;  // inclusive
   std::vector<std::uint64_t> record_ids;
-  // "orders-0 offsets 41-45 lost: unclean leader election of broker 2 at t=12.400s"
+  // "orders-0 offsets 41-45 lost: unclean leader election of broker 2 at t=12.400s", that is
+  // where + " " + what + ": " + because.
   std::string explanation;
   std::uint64_t cause_event = 0;  // 0 with cause_time_us == -1: no cause found
   TimeUs cause_time_us = -1;
+  std::string where;    // "orders-0 offsets 41-45"
+  std::string what;     // "lost", "processed twice by group g"
+  std::string because;  // "unclean leader election of broker 2 at t=12.400s"
 };
 
 struct PartitionCount {

@@ -116,7 +116,7 @@ Status open_recording(const std::string& path, Recording* out) {
   s = read_rows(
       db,
       "SELECT kind, group_id, topic, partition, first_offset, last_offset, explanation, cause_event, "
-      "cause_time_us, anomaly_id FROM anomalies ORDER BY anomaly_id",
+      "cause_time_us, location, what, because FROM anomalies ORDER BY anomaly_id",
       [&](const Stmt& st) {
         check::Anomaly a;
         a.kind = anomaly_kind(st.text(0));
@@ -128,6 +128,9 @@ Status open_recording(const std::string& path, Recording* out) {
         a.explanation = st.text(6);
         a.cause_event = static_cast<std::uint64_t>(st.int64(7));
         a.cause_time_us = st.int64(8);
+        a.where = st.text(9);
+        a.what = st.text(10);
+        a.because = st.text(11);
         out->anomalies.push_back(std::move(a));
       });
   if (!s.ok()) return s;

@@ -47,7 +47,7 @@ constexpr TableSpec kTables[] = {
      "group_id, consumed, duplicates, lost, poll_skips, nonmonotonic_polls, aborted_seen, semantics"},
     {"anomalies",
      "anomaly_id, kind, group_id, topic, partition, first_offset, last_offset, explanation, cause_event, "
-     "cause_time_us"},
+     "cause_time_us, location, what, because"},
     {"anomaly_records", "anomaly_id, record_id"},
     {"meta", "key, value"},
 };
@@ -279,7 +279,7 @@ void Recorder::write_report(const check::Report& r) {
   for (const check::Anomaly& a : r.anomalies) {
     ++id;
     insert(kAnomalies, id, to_string(a.kind), a.group, a.topic, a.partition, a.first_offset, a.last_offset,
-           a.explanation, a.cause_event, a.cause_time_us);
+           a.explanation, a.cause_event, a.cause_time_us, a.where, a.what, a.because);
     for (std::uint64_t rec : a.record_ids) insert(kAnomalyRecords, id, rec);
   }
 }

@@ -54,7 +54,7 @@ CREATE TABLE check_groups (group_id TEXT NOT NULL, consumed INTEGER NOT NULL, du
 CREATE TABLE anomalies (anomaly_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, group_id TEXT NOT NULL,
   topic TEXT NOT NULL, partition INTEGER NOT NULL, first_offset INTEGER NOT NULL,
   last_offset INTEGER NOT NULL, explanation TEXT NOT NULL, cause_event INTEGER NOT NULL,
-  cause_time_us INTEGER NOT NULL);
+  cause_time_us INTEGER NOT NULL, location TEXT NOT NULL, what TEXT NOT NULL, because TEXT NOT NULL);
 CREATE TABLE anomaly_records (anomaly_id INTEGER NOT NULL, record_id INTEGER NOT NULL);
 )sql";
 

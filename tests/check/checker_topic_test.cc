@@ -39,6 +39,9 @@ TEST_CASE("Acked records removed by a truncation are one lost-write range explai
   CHECK(a.last_offset == 9);
   CHECK(a.record_ids == ids(6, 5));
   CHECK(a.explanation == "orders-0 offsets 5-9 lost: unclean leader election of broker 2 at t=12.400s");
+  CHECK(a.where == "orders-0 offsets 5-9");
+  CHECK(a.what == "lost");
+  CHECK(a.because == "unclean leader election of broker 2 at t=12.400s");
   CHECK(a.cause_event == 500);
   CHECK(a.cause_time_us == ms_to_us(12'400));
 }

@@ -109,6 +109,8 @@ TEST_CASE("A recorded run reads back with its run info, events, history and chec
   CHECK(r.anomalies[0].first_offset == 2);
   CHECK(r.anomalies[0].record_ids == std::vector<std::uint64_t>{2});
   CHECK(r.anomalies[0].explanation == "orders-0 offset 2 lost: unclean leader election of broker 3 at t=2ms");
+  CHECK(r.anomalies[0].where == "orders-0 offset 2");
+  CHECK(r.anomalies[0].because == "unclean leader election of broker 3 at t=2ms");
   CHECK(query_int(path, "SELECT count(*) FROM sends") == 3);
   CHECK(query_int(path, "SELECT count(*) FROM acks") == 3);
   CHECK(query_int(path, "SELECT count(*) FROM consumes WHERE stage = 'processed'") == 1);
