@@ -6,38 +6,49 @@
 namespace kafkasim::assign {
 
 std::u16string utf8_to_utf16(std::string_view s) {
+  // Well-formed UTF-8 per Unicode table 3-7; a malformed sequence becomes one U+FFFD per maximal
+  // subpart (the bytes that could still have started a valid sequence), as Java's decoder does; like
+  // Java, an encoded surrogate (ED A0..BF xx) is one U+FFFD for all three bytes.
   std::u16string out;
   out.reserve(s.size());
+  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   std::size_t i = 0;
   while (i < s.size()) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    std::uint32_t cp = 0xFFFD;
-    std::size_t len = 1;
-    std::size_t need = 0;
-    std::uint32_t min_cp = 0;
+    const unsigned char b0 = byte(i);
     if (b0 < 0x80) {
-      cp = b0;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      need = 1, cp = b0 & 0x1F, min_cp = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      need = 2, cp = b0 & 0x0F, min_cp = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      need = 3, cp = b0 & 0x07, min_cp = 0x10000;
+      out.push_back(b0);
+      ++i;
+      continue;
     }
-    if (need > 0) {
-      bool ok = i + need < s.size();
-      for (std::size_t k = 1; ok && k <= need; ++k) {
-        const auto b = static_cast<unsigned char>(s[i + k]);
-        if ((b & 0xC0) != 0x80) ok = false;
-        else cp = (cp << 6) | (b & 0x3F);
-      }
-      if (ok && cp >= min_cp && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF)) {
-        len = need + 1;
+    std::size_t need = 0;
+    std::uint32_t cp = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (b0 >= 0xC2 && b0 <= 0xDF) {
+      need = 1, cp = b0 & 0x1F;
+    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+      need = 2, cp = b0 & 0x0F;
+      if (b0 == 0xE0) lo = 0xA0;
+    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+      need = 3, cp = b0 & 0x07;
+      if (b0 == 0xF0) lo = 0x90;
+      if (b0 == 0xF4) hi = 0x8F;
+    }
+    std::size_t len = 1;
+    bool ok = need > 0;
+    for (std::size_t k = 1; ok && k <= need; ++k) {
+      const std::size_t at = i + k;
+      const unsigned char min = k == 1 ? lo : 0x80, max = k == 1 ? hi : 0xBF;
+      if (at >= s.size() || byte(at) < min || byte(at) > max) {
+        ok = false;
       } else {
-        cp = 0xFFFD;
+        cp = (cp << 6) | (byte(at) & 0x3F);
+        len = k + 1;
       }
-    } else if (b0 >= 0x80) {
-      cp = 0xFFFD;
+    }
+    if (!ok || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      out.push_back(0xFFFD);
+      i += need == 0 ? 1 : len;
+      continue;
     }
     if (cp >= 0x10000) {
       cp -= 0x10000;

@@ -179,3 +179,20 @@ TEST_CASE("adaptive load leaves out leaderless partitions and leaders stuck past
   }
   CHECK(seen == std::set<std::int32_t>{0, 3});
 }
+
+TEST_CASE("String.hashCode of malformed UTF-8 matches Java's decoder (values from JDK 17)") {
+  const auto h = [](std::initializer_list<int> bytes) {
+    std::string s;
+    for (int b : bytes) s.push_back(static_cast<char>(b));
+    return java_string_hash_code(s);
+  };
+  CHECK(h({0x61, 0xE6, 0x97, 0x62}) == 2124838);     // truncated 3-byte sequence: one U+FFFD
+  CHECK(h({0xF0, 0x9F, 0x98}) == 65533);             // truncated at the end
+  CHECK(h({0xED, 0xA0, 0x80}) == 65533);             // encoded surrogate: one U+FFFD for 3 bytes
+  CHECK(h({0xED, 0xA0, 0x41}) == 2031588);           // ... or for 2 bytes when cut short
+  CHECK(h({0xC0, 0xAF, 0x41}) == 65008801);          // overlong: one U+FFFD per byte
+  CHECK(h({0xE0, 0x80, 0x80}) == 65074269);
+  CHECK(h({0xF4, 0x90, 0x80, 0x80}) == 2017367872);  // above U+10FFFF
+  CHECK(h({0xFF, 0x41}) == 2031588);
+  CHECK(h({0xED, 0x9F, 0xBF}) == 55295);             // U+D7FF is fine
+}
