@@ -251,3 +251,15 @@ TEST_CASE("a consumer uses the most advanced rebalance protocol all its assignor
   CHECK(rebalance_protocol({Strategy::kSticky, Strategy::kCooperativeSticky}) == RebalanceProtocol::kEager);
   CHECK(rebalance_protocol({}) == std::nullopt);
 }
+
+TEST_CASE("a tied protocol vote goes to the first protocol in Java HashMap order (ClassicGroup.selectProtocol; JDK 17 answers)") {
+  // Two members prefer each protocol; both members support both. Java's stream().max keeps the first
+  // maximum of the HashMap<String, Integer> of votes.
+  const auto tie = [](const std::string& a, const std::string& b) {
+    return select_protocol({{"m1", {a, b}}, {"m2", {a, b}}, {"m3", {b, a}}, {"m4", {b, a}}});
+  };
+  CHECK(tie("range", "cooperative-sticky") == "range");
+  CHECK(tie("cooperative-sticky", "range") == "range");
+  CHECK(tie("roundrobin", "sticky") == "sticky");
+  CHECK(tie("sticky", "range") == "sticky");
+}
