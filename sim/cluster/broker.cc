@@ -1,5 +1,6 @@
 #include "sim/cluster/broker.h"
 #include "sim/cluster/broker_internal.h"
+#include "sim/cluster/group_coordinator.h"
 
 #include <algorithm>
 
@@ -21,6 +22,7 @@ Broker::Broker(Simulation& sim, NodeId id, net::Network& net, NodeId controller,
       config_(std::move(config)),
       rng_(sim.rng(fmt::format("broker.{}", id.value))) {
   net_.attach(id, this);
+  group_coordinator_ = std::make_unique<GroupCoordinator>(*this);
 }
 
 Broker::~Broker() = default;
@@ -66,6 +68,7 @@ void Broker::on_crash() {
   delayed_produces_.clear();
   delayed_fetches_.clear();
   fetchers_.clear();
+  group_coordinator_->reset();
 }
 
 void Broker::on_power_loss() {
@@ -234,6 +237,9 @@ void Broker::handle_metadata_update(const protocol::MetadataUpdate& update) {
       if (!t.became_leader && r.role() != ReplicaRole::kLeader) fail_delayed_for(state.tp);
     }
     if (r.role() == ReplicaRole::kLeader && r.maybe_advance_hw()) on_hw_advanced(state.tp);
+    if (state.tp.topic == kOffsetsTopic) {
+      group_coordinator_->on_partition_role(state.tp.partition, r.role() == ReplicaRole::kLeader, r.leader_epoch());
+    }
   }
   sync_fetchers();
 }
@@ -392,7 +398,11 @@ void Broker::on_message(net::ConnectionId conn, NodeId from, net::MessagePtr msg
       handle_init_producer_id(conn, static_cast<const protocol::InitProducerIdRequest&>(km));
       break;
     default:
-      if (request_handler_) request_handler_(conn, from, msg);
+      if (GroupCoordinator::handles(km.api)) {
+        group_coordinator_->handle(conn, from, km);
+      } else if (request_handler_) {
+        request_handler_(conn, from, msg);
+      }
       break;
   }
 }

@@ -33,6 +33,8 @@
 
 namespace kafkasim::cluster {
 
+class GroupCoordinator;
+
 struct BrokerStats {
   std::uint64_t produce_requests = 0;
   std::uint64_t produce_errors = 0;
@@ -70,6 +72,9 @@ class Broker : public Node, public net::Endpoint {
   const Disk& disk() const { return disk_; }
   const BrokerConfig& config() const { return config_; }
   const BrokerStats& stats() const { return stats_; }
+  // The classic group coordinator of this broker (issue 5; sim/cluster/group_coordinator.h).
+  GroupCoordinator& group_coordinator() { return *group_coordinator_; }
+  const GroupCoordinator& group_coordinator() const { return *group_coordinator_; }
   void set_hooks(BrokerHooks hooks) { hooks_ = std::move(hooks); }
   void set_request_handler(RequestHandler handler) { request_handler_ = std::move(handler); }
   void set_txn_init_handler(TxnInitHandler handler) { txn_handler_ = std::move(handler); }
@@ -99,6 +104,7 @@ class Broker : public Node, public net::Endpoint {
   void on_power_loss() override;
 
  private:
+  friend class GroupCoordinator;  // appends to __consumer_offsets through the leader path
   struct DelayedProduce;
   struct DelayedFetch;
   struct FetchSession;
@@ -158,6 +164,7 @@ class Broker : public Node, public net::Endpoint {
   std::map<std::string, TopicConfig> topic_configs_;
   RequestHandler request_handler_;
   TxnInitHandler txn_handler_;
+  std::unique_ptr<GroupCoordinator> group_coordinator_;
 
   // volatile (dropped on crash)
   net::ConnectionId controller_conn_{};

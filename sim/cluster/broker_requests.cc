@@ -6,6 +6,7 @@
 
 #include "sim/cluster/broker.h"
 #include "sim/cluster/broker_internal.h"
+#include "sim/cluster/group_coordinator.h"
 #include "sim/core/assert.h"
 #include "sim/core/simulation.h"
 
@@ -178,6 +179,7 @@ void Broker::fail_delayed_for(const TopicPartition& tp) {
 void Broker::on_hw_advanced(const TopicPartition& tp) {
   try_complete_produces(tp);
   try_complete_fetches(tp, false);
+  if (tp.topic == kOffsetsTopic) group_coordinator_->on_hw_advanced(tp.partition);
 }
 
 void Broker::on_leader_append(const TopicPartition& tp) { try_complete_fetches(tp, true); }

@@ -1,0 +1,92 @@
+#pragma once
+// Private to the group coordinator's .cc files: Kafka's GroupMetadata / MemberMetadata, and a pending
+// append to __consumer_offsets.
+#include <algorithm>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/assign/assignor.h"
+#include "sim/cluster/group_coordinator.h"
+
+namespace kafkasim::cluster {
+
+// Kafka's MemberMetadata.
+struct GroupCoordinator::Member {
+  std::string member_id;
+  std::optional<std::string> instance_id;  // Kafka: group.instance.id
+  std::string client_id;
+  std::string client_host;
+  std::int32_t session_timeout_ms = 45000;
+  std::int32_t rebalance_timeout_ms = 300000;
+  std::vector<protocol::JoinGroupProtocol> protocols;
+  std::vector<protocol::TopicPartition> assignment;
+  // a JoinGroup / SyncGroup waiting for the rebalance (Kafka's awaitingJoinCallback / awaitingSyncCallback)
+  bool awaiting_join = false;
+  net::ConnectionId join_conn{};
+  std::int32_t join_correlation = -1;
+  bool awaiting_sync = false;
+  net::ConnectionId sync_conn{};
+  std::int32_t sync_correlation = -1;
+  TimerId session_timer{};
+  std::uint64_t session_seq = 0;
+
+  const protocol::ConsumerSubscription* metadata_for(const std::string& protocol) const {
+    for (const auto& p : protocols) {
+      if (p.name == protocol) return &p.metadata;
+    }
+    return nullptr;
+  }
+};
+
+// Kafka's GroupMetadata.
+struct GroupCoordinator::Group {
+  std::string id;
+  std::int32_t partition = 0;  // of __consumer_offsets
+  GroupState state = GroupState::kEmpty;
+  std::int32_t generation = 0;
+  std::string protocol;  // "" when none
+  std::string leader;    // "" when none
+  std::map<std::string, Member> members;
+  std::vector<std::string> member_order;  // join order (the order the leader sees the members in)
+  std::set<std::string> pending_members;  // KIP-394: ids handed out with MEMBER_ID_REQUIRED
+  std::map<std::string, std::string> static_members;  // group.instance.id -> member id
+  std::map<protocol::TopicPartition, OffsetCommitValue> offsets;
+  // rebalance timer: InitialDelayedJoin (initial_delay) or DelayedJoin
+  TimerId join_timer{};
+  bool join_timer_set = false;
+  bool initial_delay = false;
+  bool new_member_added = false;
+  std::int64_t initial_remaining_ms = 0;
+  std::int32_t rebalances = 0;
+
+  // Kafka: ClassicGroup.selectProtocol over the current members ("" when they share none).
+  std::string select_protocol() const {
+    std::vector<assign::MemberProtocols> votes;
+    for (const auto& id : member_order) {
+      assign::MemberProtocols mp{id, {}};
+      for (const auto& p : members.at(id).protocols) mp.protocols.push_back(p.name);
+      votes.push_back(std::move(mp));
+    }
+    return assign::select_protocol(votes).value_or("");
+  }
+
+  std::int32_t max_rebalance_timeout_ms() const {
+    std::int32_t t = 0;
+    for (const auto& [id, m] : members) t = std::max(t, m.rebalance_timeout_ms);
+    return t;
+  }
+};
+
+struct GroupCoordinator::PendingAppend {
+  std::int32_t partition = 0;
+  std::int32_t leader_epoch = 0;
+  std::int64_t required_hw = 0;
+  AppendDone done;
+  TimerId timeout{};
+};
+
+}  // namespace kafkasim::cluster

@@ -1,0 +1,390 @@
+// The group coordinator's durable side: OffsetCommit / OffsetFetch, group metadata records, appends to
+// __consumer_offsets answered at the HW, and loading / unloading partitions (Kafka's
+// GroupMetadataManager.storeOffsets / storeGroup / doLoadGroupsAndOffsets / removeGroupsForPartition).
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "sim/cluster/broker.h"
+#include "sim/cluster/group_coordinator.h"
+#include "sim/cluster/group_internal.h"
+#include "sim/core/assert.h"
+#include "sim/core/simulation.h"
+#include "sim/log/record_batch.h"
+
+namespace kafkasim::cluster {
+
+using protocol::ErrorCode;
+using protocol::TopicPartition;
+
+namespace {
+// Kafka: GroupMetadataManager maps append errors to what a group client understands.
+ErrorCode map_append_error(ErrorCode e) {
+  switch (e) {
+    case ErrorCode::kNone: return e;
+    case ErrorCode::kUnknownTopicOrPartition:
+    case ErrorCode::kNotEnoughReplicas:
+    case ErrorCode::kNotEnoughReplicasAfterAppend:
+    case ErrorCode::kRequestTimedOut:
+      return ErrorCode::kCoordinatorNotAvailable;
+    case ErrorCode::kNotLeaderOrFollower:
+    case ErrorCode::kKafkaStorageError:
+      return ErrorCode::kNotCoordinator;
+    default:
+      return ErrorCode::kUnknownServerError;
+  }
+}
+
+std::string_view as_view(const std::vector<std::uint8_t>& b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+}  // namespace
+
+// --------------------------------------------------------------------------------------- OffsetCommit
+
+void GroupCoordinator::handle_offset_commit(net::ConnectionId conn, const protocol::OffsetCommitRequest& req) {
+  auto resp = std::make_shared<protocol::OffsetCommitResponse>();
+  resp->correlation_id = req.correlation_id;
+  auto answer_all = [&](ErrorCode e) {
+    for (const auto& p : req.partitions) resp->partitions.push_back({p.tp, e});
+    send(conn, resp);
+  };
+  const ErrorCode owner = owner_error(req.group_id);
+  if (owner != ErrorCode::kNone) return answer_all(owner);
+  Group* g = find_group(req.group_id);
+  const bool standalone = req.generation_id < 0 && req.member_id.empty();
+  if (g == nullptr) {
+    if (!standalone) return answer_all(ErrorCode::kIllegalGeneration);
+    auto fresh = std::make_unique<Group>();
+    fresh->id = req.group_id;
+    fresh->partition = partition_for(req.group_id);
+    g = fresh.get();
+    groups_[req.group_id] = std::move(fresh);
+  }
+  // Kafka: validateOffsetCommit.
+  if (standalone) {
+    if (g->state != GroupState::kEmpty) return answer_all(ErrorCode::kIllegalGeneration);
+  } else {
+    const ErrorCode valid = validate_member(*g, req.member_id, req.group_instance_id);
+    if (valid != ErrorCode::kNone) return answer_all(valid);
+    if (req.generation_id != g->generation) return answer_all(ErrorCode::kIllegalGeneration);
+    if (g->state == GroupState::kCompletingRebalance) return answer_all(ErrorCode::kRebalanceInProgress);
+    schedule_session(*g, g->members.at(req.member_id));
+  }
+  Records records;
+  std::vector<std::pair<TopicPartition, OffsetCommitValue>> values;
+  for (const auto& p : req.partitions) {
+    OffsetCommitValue v;
+    v.offset = p.committed_offset;
+    v.leader_epoch = p.committed_leader_epoch;
+    v.metadata = p.metadata;
+    v.commit_timestamp_ms = broker_.wall_clock_ms();
+    records.push_back({encode_key(OffsetCommitKey{req.group_id, p.tp}), encode_value(v)});
+    values.push_back({p.tp, v});
+  }
+  const std::string group = req.group_id;
+  const std::string member = req.member_id;
+  append(g->partition, records, [this, conn, resp, group, member, values](ErrorCode e) {
+    Group* grp = find_group(group);
+    if (e == ErrorCode::kNone && grp != nullptr) {
+      for (const auto& [tp, v] : values) grp->offsets[tp] = v;
+    }
+    std::string list;
+    for (const auto& [tp, v] : values) {
+      resp->partitions.push_back({tp, e});
+      list += fmt::format("{}{}={}", list.empty() ? "" : ", ", tp.str(), v.offset);
+    }
+    broker_.sim().trace_event(broker_.id(), "group.commit",
+                              fmt::format("group {} member {} commit {}: {}", group, member.empty() ? "-" : member,
+                                          list, protocol::error_name(e)));
+    send(conn, resp);
+  });
+}
+
+// ---------------------------------------------------------------------------------------- OffsetFetch
+
+void GroupCoordinator::handle_offset_fetch(net::ConnectionId conn, const protocol::OffsetFetchRequest& req) {
+  auto resp = std::make_shared<protocol::OffsetFetchResponse>();
+  resp->correlation_id = req.correlation_id;
+  resp->error = owner_error(req.group_id);
+  if (resp->error == ErrorCode::kNone) {
+    const Group* g = find_group(req.group_id);
+    for (const auto& tp : req.partitions) {
+      protocol::OffsetFetchPartition p;
+      p.tp = tp;
+      if (g != nullptr) {
+        auto it = g->offsets.find(tp);
+        if (it != g->offsets.end()) {
+          p.committed_offset = it->second.offset;
+          p.committed_leader_epoch = it->second.leader_epoch;
+        }
+      }
+      resp->partitions.push_back(std::move(p));
+    }
+  }
+  send(conn, resp);
+}
+
+// ------------------------------------------------------------------------------------ group records
+
+void GroupCoordinator::store_group(Group& g, AppendDone done) {
+  GroupMetadataValue v;
+  v.generation = g.generation;
+  if (!g.protocol.empty()) v.protocol = g.protocol;
+  if (!g.leader.empty()) v.leader = g.leader;
+  v.current_state_timestamp_ms = broker_.wall_clock_ms();
+  for (const auto& id : g.member_order) {
+    const Member& m = g.members.at(id);
+    StoredMember sm;
+    sm.member_id = id;
+    sm.group_instance_id = m.instance_id;
+    sm.client_id = m.client_id;
+    sm.client_host = m.client_host;
+    sm.rebalance_timeout_ms = m.rebalance_timeout_ms;
+    sm.session_timeout_ms = m.session_timeout_ms;
+    if (const auto* md = m.metadata_for(g.protocol)) sm.subscription = *md;
+    sm.assignment = m.assignment;
+    v.members.push_back(std::move(sm));
+  }
+  append(g.partition, Records{{encode_key(GroupMetadataKey{g.id}), encode_value(v)}}, std::move(done));
+}
+
+void GroupCoordinator::append(std::int32_t partition, const Records& records, AppendDone done) {
+  const TopicPartition tp{std::string(kOffsetsTopic), partition};
+  auto fail_later = [this, &done](ErrorCode e) {
+    broker_.after(0, [done = std::move(done), e] { done(e); });
+  };
+  auto it = broker_.replicas_.find(tp);
+  if (it == broker_.replicas_.end() || it->second->role() != ReplicaRole::kLeader) {
+    return fail_later(ErrorCode::kNotCoordinator);
+  }
+  Replica& r = *it->second;
+  std::vector<RecordInput> inputs(records.size());
+  const std::int64_t now_ms = broker_.wall_clock_ms();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    inputs[i].timestamp = now_ms;
+    inputs[i].key = as_view(records[i].first);
+    if (records[i].second) inputs[i].value = as_view(*records[i].second);
+  }
+  std::vector<std::uint8_t> batch;
+  encode_batch(BatchSpec{}, inputs, batch);
+  const Replica::LeaderAppend a = r.append_as_leader(batch, -1, now_ms);
+  if (a.error != ErrorCode::kNone) return fail_later(map_append_error(a.error));
+  auto p = std::make_unique<PendingAppend>();
+  p->partition = partition;
+  p->leader_epoch = r.leader_epoch();
+  p->required_hw = a.last_offset + 1;
+  p->done = std::move(done);
+  const std::uint64_t id = next_append_id_++;
+  // Kafka: offsets.commit.timeout.ms bounds the wait for the replicas.
+  p->timeout = broker_.after(ms_to_us(commit_timeout_ms_), [this, id] { finish_append(id, ErrorCode::kRequestTimedOut); });
+  pending_[id] = std::move(p);
+  broker_.stats_.records_appended += static_cast<std::uint64_t>(a.last_offset - a.base_offset + 1);
+  broker_.stats_.bytes_appended += batch.size();
+  broker_.on_leader_append(tp);
+  if (r.maybe_advance_hw()) broker_.on_hw_advanced(tp);
+}
+
+void GroupCoordinator::finish_append(std::uint64_t id, ErrorCode error) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  std::unique_ptr<PendingAppend> p = std::move(it->second);
+  pending_.erase(it);
+  broker_.sim().cancel(p->timeout);
+  // Answer in a fresh event: the caller may be in the middle of an append or a metadata update.
+  broker_.after(0, [done = std::move(p->done), e = map_append_error(error)] { done(e); });
+}
+
+void GroupCoordinator::on_hw_advanced(std::int32_t partition) {
+  const Replica* r = broker_.replica(TopicPartition{std::string(kOffsetsTopic), partition});
+  if (r == nullptr) return;
+  std::vector<std::uint64_t> done;
+  for (const auto& [id, p] : pending_) {
+    if (p->partition == partition && r->high_watermark() >= p->required_hw) done.push_back(id);
+  }
+  for (std::uint64_t id : done) finish_append(id, ErrorCode::kNone);
+}
+
+// ---------------------------------------------------------------------------------- load / unload
+
+void GroupCoordinator::on_partition_role(std::int32_t partition, bool leader, std::int32_t leader_epoch) {
+  auto it = led_.find(partition);
+  if (leader) {
+    if (it != led_.end() && it->second == leader_epoch) return;
+    if (it != led_.end()) unload_partition(partition);
+    load_partition(partition, leader_epoch);
+  } else if (it != led_.end()) {
+    unload_partition(partition);
+  }
+}
+
+void GroupCoordinator::load_partition(std::int32_t partition, std::int32_t leader_epoch) {
+  led_[partition] = leader_epoch;
+  loading_.insert(partition);
+  broker_.sim().trace_event(broker_.id(), "group.load_begin",
+                            fmt::format("broker {} loads {}-{} (leader epoch {})", broker_.broker_id(), kOffsetsTopic,
+                                        partition, leader_epoch));
+  // Loading reads the partition from disk: model it as one disk I/O delay plus 1 ms.
+  const TimeUs delay = ms_to_us(1) + broker_.disk().io_delay_us();
+  broker_.after(delay, [this, partition, leader_epoch] {
+    auto led = led_.find(partition);
+    if (led == led_.end() || led->second != leader_epoch || loading_.count(partition) == 0) return;
+    const TopicPartition tp{std::string(kOffsetsTopic), partition};
+    auto rit = broker_.replicas_.find(tp);
+    if (rit == broker_.replicas_.end()) return;
+    Replica& r = *rit->second;
+    std::map<std::string, GroupMetadataValue> metas;
+    std::map<std::string, std::map<TopicPartition, OffsetCommitValue>> offsets;
+    std::int64_t offset = r.log_start_offset();
+    const std::int64_t end = r.log_end_offset();  // Kafka loads up to the log end offset
+    DecodedBatch decoded;
+    std::uint64_t records = 0;
+    while (offset < end) {
+      auto rr = r.log().read(offset, 1 << 20, end);
+      if (!rr.ok() || rr.value.bytes.empty()) break;
+      Bytes rest(rr.value.bytes);
+      std::int64_t next = offset;
+      while (!rest.empty()) {
+        std::size_t size = 0;
+        if (check_batch(rest, size) != BatchCheck::kOk) break;
+        if (decode_batch(rest.first(size), decoded) == DecodeError::kOk && !decoded.header.is_control()) {
+          for (const RecordView& rv : decoded.records) {
+            if (rv.offset < offset || !rv.key) continue;
+            ++records;
+            auto key = decode_key(*rv.key);
+            if (!key) continue;
+            if (const auto* ok = std::get_if<OffsetCommitKey>(&*key)) {
+              auto v = rv.value ? decode_offset_value(*rv.value) : std::nullopt;
+              if (v) offsets[ok->group][ok->tp] = *v;
+              else offsets[ok->group].erase(ok->tp);
+            } else {
+              const auto& gk = std::get<GroupMetadataKey>(*key);
+              auto v = rv.value ? decode_group_value(*rv.value) : std::nullopt;
+              if (v) metas[gk.group] = *v;
+              else metas.erase(gk.group);
+            }
+          }
+        }
+        next = parse_batch_header(rest.data()).next_offset();
+        rest = rest.subspan(size);
+      }
+      if (next <= offset) break;
+      offset = next;
+    }
+    auto group = [&](const std::string& gid) -> std::unique_ptr<Group>& {
+      auto& g = groups_[gid];
+      if (!g) {
+        g = std::make_unique<Group>();
+        g->id = gid;
+        g->partition = partition;
+      }
+      return g;
+    };
+    for (auto& [gid, offs] : offsets) {
+      if (partition_for(gid) == partition) group(gid)->offsets = std::move(offs);
+    }
+    for (auto& [gid, meta] : metas) {
+      if (partition_for(gid) != partition) continue;
+      auto& g = group(gid);
+      g->generation = meta.generation;
+      g->protocol = meta.protocol.value_or("");
+      g->leader = meta.leader.value_or("");
+      for (const StoredMember& sm : meta.members) {
+        Member m;
+        m.member_id = sm.member_id;
+        m.instance_id = sm.group_instance_id;
+        m.client_id = sm.client_id;
+        m.client_host = sm.client_host;
+        m.session_timeout_ms = sm.session_timeout_ms;
+        m.rebalance_timeout_ms = sm.rebalance_timeout_ms;
+        m.protocols.push_back(protocol::JoinGroupProtocol{g->protocol, sm.subscription});
+        m.assignment = sm.assignment;
+        if (m.instance_id) g->static_members[*m.instance_id] = m.member_id;
+        g->member_order.push_back(m.member_id);
+        g->members[m.member_id] = std::move(m);
+      }
+      g->state = g->members.empty() ? GroupState::kEmpty : GroupState::kStable;
+      for (auto& [mid, m] : g->members) schedule_session(*g, m);
+    }
+    loading_.erase(partition);
+    std::size_t groups_here = 0;
+    for (const auto& [gid, g] : groups_) groups_here += g->partition == partition ? 1 : 0;
+    broker_.sim().trace_event(broker_.id(), "group.load_end",
+                              fmt::format("broker {} loaded {}-{}: {} records, {} groups", broker_.broker_id(),
+                                          kOffsetsTopic, partition, records, groups_here));
+  });
+}
+
+void GroupCoordinator::unload_partition(std::int32_t partition) {
+  led_.erase(partition);
+  loading_.erase(partition);
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    Group& g = *it->second;
+    if (g.partition != partition) {
+      ++it;
+      continue;
+    }
+    // Kafka: removeGroupsForPartition -> onGroupUnloaded: waiting members get NOT_COORDINATOR.
+    for (auto& [id, m] : g.members) {
+      broker_.sim().cancel(m.session_timer);
+      if (m.awaiting_join) join_error(m.join_conn, m.join_correlation, ErrorCode::kNotCoordinator, id);
+    }
+    reset_pending_syncs(g, ErrorCode::kNotCoordinator);
+    if (g.join_timer_set) broker_.sim().cancel(g.join_timer);
+    set_state(g, GroupState::kDead, "the coordinator moved");
+    it = groups_.erase(it);
+  }
+  std::vector<std::uint64_t> failed;
+  for (const auto& [id, p] : pending_) {
+    if (p->partition == partition) failed.push_back(id);
+  }
+  for (std::uint64_t id : failed) finish_append(id, ErrorCode::kNotLeaderOrFollower);
+  broker_.sim().trace_event(broker_.id(), "group.unload",
+                            fmt::format("broker {} unloaded {}-{}", broker_.broker_id(), kOffsetsTopic, partition));
+}
+
+// -------------------------------------------------------------------------------------- observation
+
+std::vector<std::string> GroupCoordinator::group_ids() const {
+  std::vector<std::string> out;
+  for (const auto& [id, g] : groups_) {
+    if (loading_.count(g->partition) == 0) out.push_back(id);
+  }
+  return out;
+}
+
+std::optional<protocol::GroupDescription> GroupCoordinator::describe(const std::string& group) const {
+  auto it = groups_.find(group);
+  if (it == groups_.end()) return std::nullopt;
+  const Group& g = *it->second;
+  protocol::GroupDescription d;
+  d.group_id = g.id;
+  d.state = to_string(g.state);
+  d.protocol = g.protocol;
+  d.generation = g.generation;
+  d.leader = g.leader;
+  d.coordinator = broker_.broker_id();
+  d.rebalances = g.rebalances;
+  for (const auto& id : g.member_order) {
+    const Member& m = g.members.at(id);
+    protocol::GroupMemberDescription md;
+    md.member_id = id;
+    md.group_instance_id = m.instance_id;
+    md.client_id = m.client_id;
+    md.client_host = m.client_host;
+    md.assignment = m.assignment;
+    if (const auto* sub = m.metadata_for(g.protocol)) md.subscribed_owned = sub->owned_partitions;
+    d.members.push_back(std::move(md));
+  }
+  return d;
+}
+
+std::map<TopicPartition, std::int64_t> GroupCoordinator::committed_offsets(const std::string& group) const {
+  std::map<TopicPartition, std::int64_t> out;
+  auto it = groups_.find(group);
+  if (it == groups_.end()) return out;
+  for (const auto& [tp, v] : it->second->offsets) out[tp] = v.offset;
+  return out;
+}
+
+}  // namespace kafkasim::cluster

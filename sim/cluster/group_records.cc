@@ -1,0 +1,239 @@
+#include "sim/cluster/group_records.h"
+
+namespace kafkasim::cluster {
+
+using protocol::TopicPartition;
+
+namespace {
+
+class Writer {
+ public:
+  void i16(std::int16_t v) { be(static_cast<std::uint64_t>(static_cast<std::uint16_t>(v)), 2); }
+  void i32(std::int32_t v) { be(static_cast<std::uint64_t>(static_cast<std::uint32_t>(v)), 4); }
+  void i64(std::int64_t v) { be(static_cast<std::uint64_t>(v), 8); }
+  void str(std::string_view s) {
+    i16(static_cast<std::int16_t>(s.size()));
+    out.insert(out.end(), s.begin(), s.end());
+  }
+  void nullable(const std::optional<std::string>& s) {
+    if (s) str(*s);
+    else i16(-1);
+  }
+  void bytes(const std::vector<std::uint8_t>& b) {
+    i32(static_cast<std::int32_t>(b.size()));
+    out.insert(out.end(), b.begin(), b.end());
+  }
+  // (topic, int32 array) array, grouping consecutive partitions of one topic.
+  void topic_partitions(const std::vector<TopicPartition>& tps) {
+    std::vector<std::pair<std::string, std::vector<std::int32_t>>> grouped;
+    for (const auto& tp : tps) {
+      if (grouped.empty() || grouped.back().first != tp.topic) grouped.push_back({tp.topic, {}});
+      grouped.back().second.push_back(tp.partition);
+    }
+    i32(static_cast<std::int32_t>(grouped.size()));
+    for (const auto& [topic, parts] : grouped) {
+      str(topic);
+      i32(static_cast<std::int32_t>(parts.size()));
+      for (std::int32_t p : parts) i32(p);
+    }
+  }
+  std::vector<std::uint8_t> out;
+
+ private:
+  void be(std::uint64_t v, int n) {
+    for (int i = n - 1; i >= 0; --i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+  }
+};
+
+class Reader {
+ public:
+  explicit Reader(std::string_view b) : b_(b) {}
+  bool ok() const { return ok_; }
+  bool done() const { return pos_ == b_.size(); }
+  std::int16_t i16() { return static_cast<std::int16_t>(be(2)); }
+  std::int32_t i32() { return static_cast<std::int32_t>(be(4)); }
+  std::int64_t i64() { return static_cast<std::int64_t>(be(8)); }
+  std::optional<std::string> nullable() {
+    const std::int16_t n = i16();
+    if (n < 0) return std::nullopt;
+    return take(static_cast<std::size_t>(n));
+  }
+  std::string str() {
+    auto s = nullable();
+    if (!s) ok_ = false;
+    return s.value_or("");
+  }
+  std::string bytes() {
+    const std::int32_t n = i32();
+    if (n < 0) return {};
+    return take(static_cast<std::size_t>(n));
+  }
+  std::vector<TopicPartition> topic_partitions() {
+    std::vector<TopicPartition> out;
+    const std::int32_t topics = i32();
+    for (std::int32_t t = 0; ok_ && t < topics; ++t) {
+      const std::string topic = str();
+      const std::int32_t n = i32();
+      for (std::int32_t i = 0; ok_ && i < n; ++i) out.push_back(TopicPartition{topic, i32()});
+    }
+    return out;
+  }
+
+ private:
+  std::uint64_t be(int n) {
+    if (!ok_ || b_.size() - pos_ < static_cast<std::size_t>(n)) {
+      ok_ = false;
+      return 0;
+    }
+    std::uint64_t v = 0;
+    for (int i = 0; i < n; ++i) v = (v << 8) | static_cast<std::uint8_t>(b_[pos_++]);
+    return v;
+  }
+  std::string take(std::size_t n) {
+    if (!ok_ || b_.size() - pos_ < n) {
+      ok_ = false;
+      return {};
+    }
+    std::string s(b_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  std::string_view b_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+std::vector<std::uint8_t> encode_subscription(const protocol::ConsumerSubscription& s) {
+  Writer w;
+  w.i16(1);
+  w.i32(static_cast<std::int32_t>(s.topics.size()));
+  for (const auto& t : s.topics) w.str(t);
+  w.i32(-1);  // userData: null
+  w.topic_partitions(s.owned_partitions);
+  return w.out;
+}
+
+std::vector<std::uint8_t> encode_assignment(const std::vector<TopicPartition>& a) {
+  Writer w;
+  w.i16(0);
+  w.topic_partitions(a);
+  w.i32(-1);  // userData: null
+  return w.out;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> encode_key(const OffsetCommitKey& k) {
+  Writer w;
+  w.i16(1);
+  w.str(k.group);
+  w.str(k.tp.topic);
+  w.i32(k.tp.partition);
+  return w.out;
+}
+
+std::vector<std::uint8_t> encode_key(const GroupMetadataKey& k) {
+  Writer w;
+  w.i16(2);
+  w.str(k.group);
+  return w.out;
+}
+
+std::vector<std::uint8_t> encode_value(const OffsetCommitValue& v) {
+  Writer w;
+  w.i16(3);
+  w.i64(v.offset);
+  w.i32(v.leader_epoch);
+  w.str(v.metadata);
+  w.i64(v.commit_timestamp_ms);
+  return w.out;
+}
+
+std::vector<std::uint8_t> encode_value(const GroupMetadataValue& v) {
+  Writer w;
+  w.i16(3);
+  w.str(v.protocol_type);
+  w.i32(v.generation);
+  w.nullable(v.protocol);
+  w.nullable(v.leader);
+  w.i64(v.current_state_timestamp_ms);
+  w.i32(static_cast<std::int32_t>(v.members.size()));
+  for (const StoredMember& m : v.members) {
+    w.str(m.member_id);
+    w.nullable(m.group_instance_id);
+    w.str(m.client_id);
+    w.str(m.client_host);
+    w.i32(m.rebalance_timeout_ms);
+    w.i32(m.session_timeout_ms);
+    w.bytes(encode_subscription(m.subscription));
+    w.bytes(encode_assignment(m.assignment));
+  }
+  return w.out;
+}
+
+std::optional<GroupRecordKey> decode_key(std::string_view bytes) {
+  Reader r(bytes);
+  const std::int16_t version = r.i16();
+  if (version == 0 || version == 1) {
+    OffsetCommitKey k;
+    k.group = r.str();
+    k.tp.topic = r.str();
+    k.tp.partition = r.i32();
+    if (r.ok() && r.done()) return GroupRecordKey{k};
+  } else if (version == 2) {
+    GroupMetadataKey k;
+    k.group = r.str();
+    if (r.ok() && r.done()) return GroupRecordKey{k};
+  }
+  return std::nullopt;
+}
+
+std::optional<OffsetCommitValue> decode_offset_value(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.i16() != 3) return std::nullopt;
+  OffsetCommitValue v;
+  v.offset = r.i64();
+  v.leader_epoch = r.i32();
+  v.metadata = r.str();
+  v.commit_timestamp_ms = r.i64();
+  if (!r.ok() || !r.done()) return std::nullopt;
+  return v;
+}
+
+std::optional<GroupMetadataValue> decode_group_value(std::string_view bytes) {
+  Reader r(bytes);
+  if (r.i16() != 3) return std::nullopt;
+  GroupMetadataValue v;
+  v.protocol_type = r.str();
+  v.generation = r.i32();
+  v.protocol = r.nullable();
+  v.leader = r.nullable();
+  v.current_state_timestamp_ms = r.i64();
+  const std::int32_t n = r.i32();
+  for (std::int32_t i = 0; r.ok() && i < n; ++i) {
+    StoredMember m;
+    m.member_id = r.str();
+    m.group_instance_id = r.nullable();
+    m.client_id = r.str();
+    m.client_host = r.str();
+    m.rebalance_timeout_ms = r.i32();
+    m.session_timeout_ms = r.i32();
+    const std::string sub_bytes = r.bytes();
+    const std::string asg_bytes = r.bytes();
+    Reader sub(sub_bytes);
+    if (sub.i16() >= 0) {
+      const std::int32_t topics = sub.i32();
+      for (std::int32_t t = 0; sub.ok() && t < topics; ++t) m.subscription.topics.push_back(sub.str());
+      sub.bytes();
+      m.subscription.owned_partitions = sub.topic_partitions();
+    }
+    Reader asg(asg_bytes);
+    if (asg.i16() >= 0) m.assignment = asg.topic_partitions();
+    if (!sub.ok() || !asg.ok()) return std::nullopt;
+    v.members.push_back(std::move(m));
+  }
+  if (!r.ok() || !r.done()) return std::nullopt;
+  return v;
+}
+
+}  // namespace kafkasim::cluster
