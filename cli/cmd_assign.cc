@@ -5,6 +5,7 @@
 //                 "owned_partitions": ["topic-0", ...], "generation": N, "rack": "..."}, ...]}
 // Members are taken in file order (the order the group leader saw them). Bad input: one line
 // "kafkasim: error: FILE:LINE:COLUMN: what was expected", exit 2.
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -150,6 +151,8 @@ std::optional<InputError> parse_member(const json& m, const std::string& ptr, co
     if (!t.is_string()) return InputError{tptr, "expected a topic name (string)"};
     if (g.topics.count(t.get<std::string>()) == 0)
       return InputError{tptr, "unknown topic " + json_quoted(t.get<std::string>()) + " (not in \"topics\")"};
+    if (std::count(out.topics.begin(), out.topics.end(), t.get<std::string>()) != 0)
+      return InputError{tptr, "topic " + json_quoted(t.get<std::string>()) + " listed twice (a subscription is a set)"};
     out.topics.push_back(t.get<std::string>());
   }
   if (const json* owned = field(m, "owned_partitions"); owned != nullptr) {
