@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -528,14 +529,17 @@ ParseResult parse_scenario_text(std::string_view text, const std::string& displa
 }
 
 ParseResult parse_scenario_file(const std::string& path) {
+  std::error_code ec;
+  const bool directory = std::filesystem::is_directory(path, ec);
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::ostringstream ss;
+  if (!directory && in) ss << in.rdbuf();
+  if (directory || !in || in.bad()) {
     ParseResult result;
-    result.errors.push_back({Location{path, 0, 0}, "cannot open the file", "a readable scenario file"});
+    result.errors.push_back({Location{path, 0, 0}, directory ? "is a directory" : "cannot open the file",
+                             "a readable scenario file"});
     return result;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
   return parse_scenario_text(ss.str(), path);
 }
 
