@@ -32,7 +32,8 @@ int run_partition(const PartitionOptions& o) {
       std::printf("%s -> %d\n", key.c_str(), p);
     }
   }
-  if (o.json) std::printf("%s\n", out.dump(2).c_str());
+  // Keys are raw bytes: invalid UTF-8 is shown as U+FFFD rather than rejected.
+  if (o.json) std::printf("%s\n", out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
   return kExitOk;
 }
 
