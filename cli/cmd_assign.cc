@@ -57,11 +57,28 @@ class JsonPositions {
     while (i_ < text_.size() && text_[i_] != '"') i_ += text_[i_] == '\\' ? 2 : 1;
     return text_.substr(start, (i_++) - start);
   }
-  void value(const std::string& pointer) {
+  // Skips one value without recording it (iteratively, so deep nesting cannot exhaust the stack).
+  void skip_value() {
+    std::size_t depth = 0;
+    do {
+      if (i_ >= text_.size()) return;
+      const char c = text_[i_];
+      if (c == '"') {
+        string_token();
+        continue;
+      }
+      if (c == '{' || c == '[') ++depth;
+      if ((c == '}' || c == ']') && depth > 0) --depth;
+      ++i_;
+    } while (depth > 0);
+  }
+  void value(const std::string& pointer, std::size_t depth = 0) {
     offsets_[pointer] = i_;
     if (i_ >= text_.size()) return;
     const char c = text_[i_];
-    if (c == '{' || c == '[') {
+    if ((c == '{' || c == '[') && depth >= kMaxDepth) {
+      skip_value();  // the input format is 4 levels deep; nothing below is ever reported
+    } else if (c == '{' || c == '[') {
       ++i_;
       for (std::size_t index = 0;; ++index) {
         skip_ws();
@@ -77,7 +94,7 @@ class JsonPositions {
           ++i_;  // ':'
           skip_ws();
         }
-        value(child);
+        value(child, depth + 1);
       }
       ++i_;
     } else if (c == '"') {
@@ -87,6 +104,7 @@ class JsonPositions {
     }
   }
 
+  static constexpr std::size_t kMaxDepth = 8;
   const std::string& text_;
   std::size_t i_ = 0;
   std::map<std::string, std::size_t> offsets_;
