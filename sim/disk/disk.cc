@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "sim/core/assert.h"
+#include "sim/disk/chunked_buffer.h"
 #include "sim/disk/host_mirror.h"
 
 namespace kafkasim {
@@ -30,7 +31,7 @@ struct Disk::Inode {
     std::uint64_t position;
     std::vector<std::uint8_t> bytes;
   };
-  std::vector<std::uint8_t> written;
+  ChunkedBuffer written;
   std::uint64_t durable_bytes = 0;  // durable content = written[0, durable_bytes) with `undo` applied
   std::vector<Undo> undo;
   std::string live_name;       // empty when unlinked from the live namespace
@@ -38,6 +39,12 @@ struct Disk::Inode {
 };
 
 Disk::Disk() = default;
+
+std::vector<std::uint8_t> Disk::contents(const Inode& f) {
+  std::vector<std::uint8_t> bytes(f.written.size());
+  f.written.copy_out(0, bytes.size(), bytes.data());
+  return bytes;
+}
 Disk::~Disk() = default;
 
 Disk::Inode* Disk::inode(FileId id) const {
@@ -59,8 +66,9 @@ void Disk::mirror_note(const Status& s) {
 void Disk::save_undo(Inode& f, std::uint64_t position, std::uint64_t len) {
   const std::uint64_t end = std::min({position + len, f.durable_bytes, static_cast<std::uint64_t>(f.written.size())});
   if (position >= end) return;
-  f.undo.push_back(Inode::Undo{position, std::vector<std::uint8_t>(f.written.begin() + static_cast<std::ptrdiff_t>(position),
-                                                                    f.written.begin() + static_cast<std::ptrdiff_t>(end))});
+  Inode::Undo u{position, std::vector<std::uint8_t>(end - position)};
+  f.written.copy_out(position, end - position, u.bytes.data());
+  f.undo.push_back(std::move(u));
 }
 
 void Disk::collect_garbage() {
@@ -181,7 +189,7 @@ DiskError Disk::append(FileId file, std::span<const std::uint8_t> bytes) {
   if (const DiskError e = check_space(bytes.size()); e != DiskError::kOk) return e;
   Inode& f = *inode(file);
   const std::uint64_t position = f.written.size();
-  f.written.insert(f.written.end(), bytes.begin(), bytes.end());
+  f.written.append(bytes.data(), bytes.size());
   bytes_used_ += bytes.size();
   if (mirror_ && !f.live_name.empty()) mirror_note(mirror_->write(f.live_name, position, bytes));
   return DiskError::kOk;
@@ -193,8 +201,8 @@ DiskError Disk::write_at(FileId file, std::uint64_t position, std::span<const st
   const std::uint64_t grow = end > f.written.size() ? end - f.written.size() : 0;
   if (const DiskError e = check_space(grow); e != DiskError::kOk) return e;
   save_undo(f, position, bytes.size());
-  if (grow > 0) f.written.resize(end);
-  std::memcpy(f.written.data() + position, bytes.data(), bytes.size());
+  if (position > f.written.size()) f.written.resize(position);
+  f.written.write(position, bytes.data(), bytes.size());
   bytes_used_ += grow;
   if (mirror_ && !f.live_name.empty()) mirror_note(mirror_->write(f.live_name, position, bytes));
   return DiskError::kOk;
@@ -206,15 +214,15 @@ DiskError Disk::read(FileId file, std::uint64_t position, std::uint64_t len, std
   const Inode& f = *inode(file);
   if (position >= f.written.size()) return DiskError::kOk;
   const std::uint64_t n = std::min<std::uint64_t>(len, f.written.size() - position);
-  out.assign(f.written.begin() + static_cast<std::ptrdiff_t>(position),
-             f.written.begin() + static_cast<std::ptrdiff_t>(position + n));
+  out.resize(n);
+  f.written.copy_out(position, n, out.data());
   return DiskError::kOk;
 }
 
-std::span<const std::uint8_t> Disk::view(FileId file) const {
+std::span<const std::uint8_t> Disk::view(FileId file, std::uint64_t position, std::uint64_t len,
+                                         std::vector<std::uint8_t>& scratch) const {
   if (io_error_) return {};
-  const Inode& f = *inode(file);
-  return {f.written.data(), f.written.size()};
+  return inode(file)->written.view(position, len, scratch);
 }
 
 std::uint64_t Disk::size(FileId file) const { return inode(file)->written.size(); }
@@ -323,15 +331,13 @@ PowerLossReport Disk::power_loss(Rng& rng) {
     if (old_size > f.durable_bytes) keep = rng.uniform(old_size - f.durable_bytes + 1);
     if (old_size != f.durable_bytes || !f.undo.empty()) ++report.files_reverted;
     f.written.resize(f.durable_bytes + keep);
-    for (auto u = f.undo.rbegin(); u != f.undo.rend(); ++u) {
-      std::memcpy(f.written.data() + u->position, u->bytes.data(), u->bytes.size());
-    }
+    for (auto u = f.undo.rbegin(); u != f.undo.rend(); ++u) f.written.write(u->position, u->bytes.data(), u->bytes.size());
     f.undo.clear();
     f.durable_bytes = f.written.size();  // what survived is now what is on the platter
     report.torn_bytes_kept += keep;
     if (old_size > f.written.size()) report.bytes_lost += old_size - f.written.size();
     bytes_used_ += f.written.size();
-    if (mirror_ && !f.live_name.empty()) mirror_note(mirror_->rewrite(f.live_name, {f.written.data(), f.written.size()}));
+    if (mirror_ && !f.live_name.empty()) mirror_note(mirror_->rewrite(f.live_name, contents(f)));
   }
   return report;
 }
@@ -343,12 +349,12 @@ DiskError Disk::flip_bit(std::string_view path, std::uint64_t position, unsigned
   KS_ASSERT(bit < 8);
   if (position >= f.written.size()) return DiskError::kNotFound;
   const auto mask = static_cast<std::uint8_t>(1u << bit);
-  f.written[position] ^= mask;
+  f.written.at(position) ^= mask;
   // The durable copy of that byte is corrupted too (it may sit in the undo log).
   for (auto& u : f.undo) {
     if (position >= u.position && position < u.position + u.bytes.size()) u.bytes[position - u.position] ^= mask;
   }
-  if (mirror_) mirror_note(mirror_->write(f.live_name, position, {&f.written[position], 1}));
+  if (mirror_) mirror_note(mirror_->write(f.live_name, position, {&f.written.at(position), 1}));
   return DiskError::kOk;
 }
 
@@ -357,8 +363,7 @@ Status Disk::set_mirror_dir(const std::string& host_dir) {
   Status s = mirror->init();
   if (!s.ok) return s;
   for (const auto& [path, id] : live_) {
-    const Inode& f = *inode(id);
-    s = mirror->rewrite(path, {f.written.data(), f.written.size()});
+    s = mirror->rewrite(path, contents(*inode(id)));
     if (!s.ok) return s;
   }
   mirror_ = std::move(mirror);

@@ -15,7 +15,7 @@
 //    the unsynced appended tail survives (a torn write at a seeded byte position); entry operations that
 //    were not made durable are undone (a created file vanishes, a removed file comes back, a rename
 //    reverts).
-// Representation: written bytes are one growable buffer per inode (appends are amortized O(len)); the
+// Representation: written bytes are a ChunkedBuffer per inode (appends never copy the file); the
 // durable bytes are `durable_bytes` of the written prefix plus an undo log of the pre-images of durable
 // bytes that were overwritten or truncated since the last fsync, so fsync and appends never copy a file.
 //
@@ -100,8 +100,10 @@ class Disk {
   DiskError write_at(FileId file, std::uint64_t position, std::span<const std::uint8_t> bytes);
   // Reads up to len bytes at position (fewer at the end of the file).
   DiskError read(FileId file, std::uint64_t position, std::uint64_t len, std::vector<std::uint8_t>& out) const;
-  // Zero-copy view of the written bytes; valid until the next mutation of this file. Empty in I/O error mode.
-  std::span<const std::uint8_t> view(FileId file) const;
+  // Up to len written bytes at position, contiguous: in place when they lie in one chunk, else copied
+  // into `scratch`. Valid until the next mutation of this file or of scratch. Empty in I/O error mode.
+  std::span<const std::uint8_t> view(FileId file, std::uint64_t position, std::uint64_t len,
+                                     std::vector<std::uint8_t>& scratch) const;
   std::uint64_t size(FileId file) const;
   DiskError truncate(FileId file, std::uint64_t size);
   DiskError fsync(FileId file);
@@ -143,6 +145,7 @@ class Disk {
 
  private:
   struct Inode;
+  static std::vector<std::uint8_t> contents(const Inode& f);
   Inode* inode(FileId id) const;
   DiskError check_space(std::uint64_t grow) const;
   void collect_garbage();

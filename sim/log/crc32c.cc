@@ -27,15 +27,65 @@ struct Tables {
 constexpr Tables kTables;
 
 #if defined(__x86_64__)
+__attribute__((target("sse4.2"))) std::uint64_t crc_hw_words(std::uint64_t c, const std::uint8_t* p, std::size_t words) {
+  for (std::size_t i = 0; i < words; ++i) {
+    std::uint64_t v;
+    std::memcpy(&v, p + 8 * i, 8);
+    c = _mm_crc32_u64(c, v);
+  }
+  return c;
+}
+
+// Three independent streams hide the 3-cycle latency of crc32q. Streams cover consecutive blocks of
+// kStreamBytes; their raw CRCs combine as shift(a, 2K) ^ shift(b, K) ^ c, where shift(x, n) is the raw
+// CRC update over n zero bytes (linear in x), applied with four byte tables.
+constexpr std::size_t kStreamBytes = 2048;
+struct ShiftTable {
+  std::array<std::array<std::uint32_t, 256>, 4> t{};
+  std::uint32_t apply(std::uint32_t c) const {
+    return t[0][c & 0xFF] ^ t[1][(c >> 8) & 0xFF] ^ t[2][(c >> 16) & 0xFF] ^ t[3][c >> 24];
+  }
+};
+ShiftTable make_shift(std::size_t zero_bytes) {
+  static const std::array<std::uint8_t, 2 * kStreamBytes> zeros{};
+  ShiftTable s;
+  for (int k = 0; k < 4; ++k) {
+    for (std::uint32_t b = 0; b < 256; ++b) {
+      s.t[k][b] = static_cast<std::uint32_t>(crc_hw_words(b << (8 * k), zeros.data(), zero_bytes / 8));
+    }
+  }
+  return s;
+}
+
 __attribute__((target("sse4.2"))) std::uint32_t crc_hw(const std::uint8_t* p, std::size_t n, std::uint32_t c) {
   std::uint64_t c64 = c;
-  while (n >= 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    c64 = _mm_crc32_u64(c64, v);
-    p += 8;
-    n -= 8;
+  if (n >= 3 * kStreamBytes) {
+    static const ShiftTable shift1 = make_shift(kStreamBytes);
+    static const ShiftTable shift2 = make_shift(2 * kStreamBytes);
+    while (n >= 3 * kStreamBytes) {
+      std::uint64_t a = c64;
+      std::uint64_t b = 0;
+      std::uint64_t d = 0;
+      for (std::size_t i = 0; i < kStreamBytes; i += 8) {
+        std::uint64_t va;
+        std::uint64_t vb;
+        std::uint64_t vd;
+        std::memcpy(&va, p + i, 8);
+        std::memcpy(&vb, p + kStreamBytes + i, 8);
+        std::memcpy(&vd, p + 2 * kStreamBytes + i, 8);
+        a = _mm_crc32_u64(a, va);
+        b = _mm_crc32_u64(b, vb);
+        d = _mm_crc32_u64(d, vd);
+      }
+      c64 = shift2.apply(static_cast<std::uint32_t>(a)) ^ shift1.apply(static_cast<std::uint32_t>(b)) ^
+            static_cast<std::uint32_t>(d);
+      p += 3 * kStreamBytes;
+      n -= 3 * kStreamBytes;
+    }
   }
+  c64 = crc_hw_words(c64, p, n / 8);
+  p += n / 8 * 8;
+  n %= 8;
   std::uint32_t c32 = static_cast<std::uint32_t>(c64);
   while (n > 0) {
     c32 = _mm_crc32_u8(c32, *p++);

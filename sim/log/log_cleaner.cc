@@ -43,13 +43,14 @@ class LogCleaner {
   std::int64_t now_ms_;
   std::map<std::string, std::int64_t, std::less<>> latest_;
   DecodedBatch decoded_;
+  std::vector<std::uint8_t> scratch_;
 };
 
 LogError LogCleaner::build_map(std::size_t cleanable) {
   for (std::size_t i = 0; i < cleanable; ++i) {
     const LogSegment& seg = *log_.segments_[i];
-    Bytes rest = log_.disk_.view(seg.log_file());
-    for (Bytes b = next_batch(rest); !b.empty(); b = next_batch(rest)) {
+    for (const BatchPosition& bp : seg.batches_from(0)) {
+      const Bytes b = seg.bytes_at(bp.position, bp.header.size_bytes(), scratch_);
       if (decode_batch(b, decoded_) != DecodeError::kOk) {
         ++log_.counters_.corruptions_detected;
         return LogError::kCorruptRecord;
@@ -71,8 +72,8 @@ LogError LogCleaner::clean_segment(LogSegment& seg, MaintenanceReport& report) {
   std::vector<std::uint8_t> scratch;
   std::vector<RecordInput> kept;
   bool changed = false;
-  Bytes rest = log_.disk_.view(seg.log_file());
-  for (Bytes b = next_batch(rest); !b.empty(); b = next_batch(rest)) {
+  for (const BatchPosition& bp : seg.batches_from(0)) {
+    const Bytes b = seg.bytes_at(bp.position, bp.header.size_bytes(), scratch_);
     if (decode_batch(b, decoded_) != DecodeError::kOk) return LogError::kCorruptRecord;
     const BatchHeader& h = decoded_.header;
     if (h.is_control()) {

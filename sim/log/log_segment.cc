@@ -122,30 +122,34 @@ DiskError LogSegment::append(Bytes head, Bytes tail, std::int64_t last_offset, s
                      max_timestamp, offset_of_max_timestamp);
 }
 
+std::optional<BatchHeader> LogSegment::header_at(std::uint64_t position) const {
+  std::vector<std::uint8_t> scratch;
+  const Bytes head = disk_.view(log_, position, batch::kHeaderBytes, scratch);
+  if (head.size() < batch::kHeaderBytes) return std::nullopt;
+  const BatchHeader h = parse_batch_header(head.data());
+  if (h.batch_length < static_cast<std::int32_t>(batch::kHeaderBytes - batch::kLogOverheadBytes)) return std::nullopt;
+  return h;
+}
+
 std::vector<BatchPosition> LogSegment::batches_from(std::uint32_t position) const {
   std::vector<BatchPosition> out;
-  const Bytes v = disk_.view(log_);
-  std::uint64_t pos = position;
-  while (pos + batch::kHeaderBytes <= v.size()) {
-    BatchHeader h = parse_batch_header(v.data() + pos);
-    if (h.batch_length < static_cast<std::int32_t>(batch::kHeaderBytes - batch::kLogOverheadBytes) ||
-        pos + h.size_bytes() > v.size()) {
-      break;
-    }
-    out.push_back({static_cast<std::uint32_t>(pos), h});
-    pos += h.size_bytes();
+  const std::uint64_t size = size_bytes();
+  for (std::uint64_t pos = position; pos < size;) {
+    const auto h = header_at(pos);
+    if (!h || pos + h->size_bytes() > size) break;
+    out.push_back({static_cast<std::uint32_t>(pos), *h});
+    pos += h->size_bytes();
   }
   return out;
 }
 
 std::optional<BatchPosition> LogSegment::find(std::int64_t offset) const {
-  const Bytes v = disk_.view(log_);
-  std::uint64_t pos = offset_index_.lookup(offset).position;
-  while (pos + batch::kHeaderBytes <= v.size()) {
-    BatchHeader h = parse_batch_header(v.data() + pos);
-    if (h.batch_length < static_cast<std::int32_t>(batch::kHeaderBytes - batch::kLogOverheadBytes)) break;
-    if (h.last_offset() >= offset) return BatchPosition{static_cast<std::uint32_t>(pos), h};
-    pos += h.size_bytes();
+  const std::uint64_t size = size_bytes();
+  for (std::uint64_t pos = offset_index_.lookup(offset).position; pos < size;) {
+    const auto h = header_at(pos);
+    if (!h) break;
+    if (h->last_offset() >= offset) return BatchPosition{static_cast<std::uint32_t>(pos), *h};
+    pos += h->size_bytes();
   }
   return std::nullopt;
 }
@@ -155,9 +159,10 @@ std::optional<TimestampOffset> LogSegment::find_offset_for_timestamp(std::int64_
   const TimestampOffset start = time_index_.lookup(ts);
   const std::uint32_t position = offset_index_.lookup(start.offset).position;
   DecodedBatch decoded;
+  std::vector<std::uint8_t> scratch;
   for (const BatchPosition& b : batches_from(position)) {
     if (b.header.max_timestamp < ts) continue;
-    const Bytes v = disk_.view(log_).subspan(b.position, b.header.size_bytes());
+    const Bytes v = bytes_at(b.position, b.header.size_bytes(), scratch);
     if (decode_batch(v, decoded) != DecodeError::kOk) return std::nullopt;
     for (const RecordView& r : decoded.records) {
       if (r.timestamp >= ts) return TimestampOffset{r.timestamp, r.offset};
@@ -206,22 +211,26 @@ DiskResult<SegmentRecovery> LogSegment::recover(std::uint32_t validate_from, std
   first_batch_timestamp_ = -1;
   bytes_since_last_index_entry_ = 0;
   const std::uint64_t size = size_bytes();
+  const std::size_t max_bytes = static_cast<std::size_t>(max_batch_bytes) + batch::kLogOverheadBytes;
+  std::vector<std::uint8_t> scratch;
   std::uint64_t pos = 0;
   while (pos < size) {
-    const Bytes rest = disk_.view(log_).subspan(pos);
     std::size_t batch_size = 0;
     BatchCheck check = BatchCheck::kOk;
-    if (pos >= validate_from) {
-      check = check_batch(rest, batch_size, static_cast<std::size_t>(max_batch_bytes) + batch::kLogOverheadBytes);
-    } else if (rest.size() < batch::kHeaderBytes) {
-      check = BatchCheck::kIncomplete;
+    const auto head = header_at(pos);
+    if (!head) {
+      check = size - pos < batch::kHeaderBytes ? BatchCheck::kIncomplete : BatchCheck::kBadLength;
+    } else if (pos >= validate_from) {
+      check = check_batch(bytes_at(pos, std::min<std::uint64_t>(head->size_bytes(), size - pos), scratch), batch_size,
+                          max_bytes);
     } else {
-      batch_size = parse_batch_header(rest.data()).size_bytes();
-      if (batch_size < batch::kHeaderBytes || batch_size > rest.size()) check = BatchCheck::kIncomplete;
+      batch_size = head->size_bytes();
+      if (pos + batch_size > size) check = BatchCheck::kIncomplete;
+      else if (head->magic != batch::kMagicV2) check = BatchCheck::kBadMagic;
     }
     BatchHeader h;
     if (check == BatchCheck::kOk) {
-      h = parse_batch_header(rest.data());
+      h = *head;
       if (h.base_offset < next_offset_ || h.last_offset_delta < 0 || h.last_offset() - base_offset_ > INT32_MAX ||
           (gaps == OffsetGaps::kForbidden && h.base_offset != next_offset_)) {
         check = BatchCheck::kBadOffset;

@@ -75,6 +75,12 @@ class LogSegment {
   DiskError append(Bytes head, Bytes tail, std::int64_t last_offset, std::int64_t max_timestamp,
                    std::int64_t offset_of_max_timestamp);
 
+  // The header of the batch at `position` when a whole header with a plausible length is there.
+  std::optional<BatchHeader> header_at(std::uint64_t position) const;
+  // Up to len bytes of the .log at position, contiguous (in place or through scratch; see Disk::view).
+  Bytes bytes_at(std::uint64_t position, std::uint64_t len, std::vector<std::uint8_t>& scratch) const {
+    return disk_.view(log_, position, len, scratch);
+  }
   // The first batch whose last offset >= offset, scanning from the offset index; nullopt past the end.
   std::optional<BatchPosition> find(std::int64_t offset) const;
   // Batch headers from `position` on, while they are complete.

@@ -346,15 +346,17 @@ LogResult<FetchData> PartitionLog::read(std::int64_t from_offset, std::size_t ma
     const LogSegment& seg = *segments_[i];
     const auto start = seg.find(from_offset);
     if (!start) continue;
-    const Bytes view = disk_.view(seg.log_file());
-    for (std::uint64_t pos = start->position; pos < view.size();) {
-      const Bytes rest = view.subspan(pos);
+    const std::uint64_t seg_size = seg.size_bytes();
+    for (std::uint64_t pos = start->position; pos < seg_size;) {
+      const auto head = seg.header_at(pos);
+      const Bytes rest = head ? seg.bytes_at(pos, std::min<std::uint64_t>(head->size_bytes(), seg_size - pos), scratch_)
+                              : seg.bytes_at(pos, batch::kHeaderBytes, scratch_);
       std::size_t size = 0;
       BatchCheck check = check_batch(rest, size);
       const std::int64_t corrupt_at = expected < 0 ? from_offset : expected;
       if (check == BatchCheck::kOk) {
         // baseOffset lies outside the CRC: check that it is plausible.
-        const BatchHeader h = parse_batch_header(rest.data());
+        const BatchHeader& h = *head;
         if (h.base_offset < seg.base_offset() || h.next_offset() > out.log_end_offset || h.last_offset_delta < 0 ||
             h.base_offset < expected ||
             (gaps() == OffsetGaps::kForbidden && (expected < 0 ? h.base_offset > from_offset : h.base_offset != expected))) {
@@ -368,7 +370,7 @@ LogResult<FetchData> PartitionLog::read(std::int64_t from_offset, std::size_t ma
         if (out.bytes.empty()) r.error = LogError::kCorruptRecord;
         return r;
       }
-      const BatchHeader h = parse_batch_header(rest.data());
+      const BatchHeader& h = *head;
       if (h.next_offset() > max_offset) return r;
       if (!out.bytes.empty() && out.bytes.size() + size > max_bytes) return r;
       out.bytes.insert(out.bytes.end(), rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(size));

@@ -35,17 +35,25 @@ std::size_t record_body_size(const RecordInput& r, std::int64_t ts_delta, std::i
   return n;
 }
 
-// Appends the records section (uncompressed) to out.
+std::int32_t offset_delta_of(const RecordInput& r, std::size_t i) {
+  return r.offset_delta >= 0 ? r.offset_delta : static_cast<std::int32_t>(i);
+}
+
+// Appends the records section (uncompressed) to out: sizes first, one resize, then the bytes.
 void encode_records(std::span<const RecordInput> records, std::int64_t base_ts, std::vector<std::uint8_t>& out) {
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const std::size_t body = record_body_size(records[i], records[i].timestamp - base_ts, offset_delta_of(records[i], i));
+    total += body + static_cast<std::size_t>(varint::size32(static_cast<std::int32_t>(body)));
+  }
+  const std::size_t at = out.size();
+  out.resize(at + total);
+  std::uint8_t* p = out.data() + at;
   for (std::size_t i = 0; i < records.size(); ++i) {
     const RecordInput& r = records[i];
     const std::int64_t ts_delta = r.timestamp - base_ts;
-    const std::int32_t off_delta = r.offset_delta >= 0 ? r.offset_delta : static_cast<std::int32_t>(i);
-    const std::size_t body = record_body_size(r, ts_delta, off_delta);
-    const std::size_t at = out.size();
-    out.resize(at + body + 5);
-    std::uint8_t* p = out.data() + at;
-    p = varint::put32(p, static_cast<std::int32_t>(body));
+    const std::int32_t off_delta = offset_delta_of(r, i);
+    p = varint::put32(p, static_cast<std::int32_t>(record_body_size(r, ts_delta, off_delta)));
     *p++ = 0;  // record attributes: unused
     p = varint::put64(p, ts_delta);
     p = varint::put32(p, off_delta);
@@ -56,8 +64,8 @@ void encode_records(std::span<const RecordInput> records, std::int64_t base_ts, 
       p = put_nullable(p, std::optional<std::string_view>(h.key));
       p = put_nullable(p, h.value);
     }
-    out.resize(static_cast<std::size_t>(p - out.data()));
   }
+  KS_ASSERT(p == out.data() + out.size());
 }
 
 void write_header(const BatchSpec& spec, std::uint8_t* h, std::size_t total, std::int32_t last_delta,
@@ -199,7 +207,7 @@ void encode_batch(const BatchSpec& spec, std::span<const RecordInput> records, s
   std::int32_t last_delta = 0;
   for (std::size_t i = 0; i < records.size(); ++i) {
     max_ts = std::max(max_ts, records[i].timestamp);
-    last_delta = records[i].offset_delta >= 0 ? records[i].offset_delta : static_cast<std::int32_t>(i);
+    last_delta = offset_delta_of(records[i], i);
   }
   const std::int64_t first_ts = records.empty() ? kNoTimestamp : records.front().timestamp;
   const std::int64_t base_ts = spec.delete_horizon_ms.value_or(first_ts);

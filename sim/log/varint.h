@@ -3,6 +3,7 @@
 // written as unsigned LEB128 (7 bits per byte, least significant group first, high bit = more bytes),
 // like protobuf's sint32/sint64. Varints are at most 5 bytes, varlongs at most 10.
 // Also big-endian fixed-width helpers for the batch header.
+#include <bit>
 #include <cstdint>
 #include <cstring>
 
@@ -17,14 +18,7 @@ constexpr std::uint64_t zigzag64(std::int64_t v) {
 constexpr std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
 
 // Bytes needed for the zigzag varint of v.
-constexpr int size_u(std::uint64_t z) {
-  int n = 1;
-  while (z >= 0x80) {
-    z >>= 7;
-    ++n;
-  }
-  return n;
-}
+constexpr int size_u(std::uint64_t z) { return (std::bit_width(z | 1) + 6) / 7; }
 constexpr int size32(std::int32_t v) { return size_u(zigzag32(v)); }
 constexpr int size64(std::int64_t v) { return size_u(zigzag64(v)); }
 

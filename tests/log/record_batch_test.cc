@@ -29,7 +29,8 @@ TEST_CASE("CRC-32C of 123456789 is E3069283 in both implementations") {
 
 TEST_CASE("Hardware and table CRC-32C agree on random data of every length and split") {
   Rng rng(42);
-  const std::string data = test::random_bytes(rng, 3000);
+  std::string data(40000, '\0');
+  for (char& c : data) c = static_cast<char>(rng.uniform(256));
   for (std::size_t len = 0; len < data.size(); len += 37) {
     const std::uint32_t t = crc32c_table(data.data(), len);
     CHECK(crc32c(data.data(), len) == t);
