@@ -161,6 +161,16 @@ class Parser {
     return lhs;
   }
   Expr parse_unary() {
+    // A limit on nesting, so a hostile "not not not ..." or "((((..." cannot exhaust the stack.
+    if (++depth_ > kMaxDepth) {
+      fail(tok_.begin, "expression nested too deeply", "at most " + std::to_string(kMaxDepth) + " levels");
+      return Expr{};
+    }
+    Expr e = parse_unary_inner();
+    --depth_;
+    return e;
+  }
+  Expr parse_unary_inner() {
     if (is_word("not")) {
       Expr e;
       e.kind = Expr::Kind::kNot;
@@ -303,8 +313,10 @@ class Parser {
   }
 
   Lexer lexer_;
+  static constexpr int kMaxDepth = 64;
   Token tok_;
   std::size_t prev_end_ = 0;
+  int depth_ = 0;
   bool failed_ = false;
   ExprParse error_;
 };

@@ -1,9 +1,7 @@
 // docs/scenarios.md stays true: its examples parse, and every registry config key is in its table.
 #include <catch2/catch.hpp>
 
-#include <fstream>
 #include <regex>
-#include <sstream>
 
 #include "sim/config/config_def.h"
 #include "tests/scenario/test_util.h"
@@ -13,12 +11,7 @@ using namespace kafkasim::scenario;
 
 namespace {
 
-std::string read_doc() {
-  std::ifstream in(std::string(KAFKASIM_SOURCE_DIR) + "/docs/scenarios.md");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_doc() { return testing::read_source_file("docs/scenarios.md"); }
 
 std::string section(const std::string& doc, const std::string& from, const std::string& to) {
   const auto a = doc.find(from);

@@ -146,3 +146,12 @@ TEST_CASE("Partitions added in the timeline may be named in expectations") {
                                        "expectations: [hw(orders-4) >= 0]\n");
   CHECK(max_partitions(s, "orders") == 5);
 }
+
+TEST_CASE("Deeply nested expressions are refused, not recursed into") {
+  const ExprParse p = parse_expression(std::string(5000, '(') + "lost_acked == 0" + std::string(5000, ')'));
+  CHECK_FALSE(p.expr);
+  CHECK(p.what == "expression nested too deeply");
+  std::string nots;
+  for (int i = 0; i < 5000; ++i) nots += "not ";
+  CHECK_FALSE(parse_expression(nots + "lost_acked == 0").expr);
+}

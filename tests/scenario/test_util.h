@@ -2,6 +2,8 @@
 // Helpers for the scenario tests: parse text, collect error lines.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -39,6 +41,14 @@ inline Scenario parse_ok(const std::string& text) {
   INFO(r.error_text());
   REQUIRE(r.ok());
   return std::move(*r.scenario);
+}
+
+// A file of the source tree, e.g. "docs/scenarios.md" ("" when it cannot be read).
+inline std::string read_source_file(const std::string& relative) {
+  std::ifstream in(std::string(KAFKASIM_SOURCE_DIR) + "/" + relative);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 // tests/scenario/data/everything.yaml, parsed once: uses every key and every timeline action.
