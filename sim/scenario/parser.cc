@@ -131,14 +131,15 @@ void parse_topics(YamlReader& r, const YAML::Node& node, Scenario& s) {
       }
     }
     if (auto n = t["partitions"]) spec.partitions = static_cast<std::int32_t>(r.integer(n, "partitions", 1, 10000).value_or(1));
-    if (auto n = t["replication.factor"]) {
-      const auto rf = r.integer(n, "replication.factor", 1, 32767);
-      if (rf && *rf > broker_count && broker_count > 0) {
-        r.error(n, "replication.factor " + std::to_string(*rf) + " is larger than the " +
-                       std::to_string(broker_count) + " brokers (Kafka: INVALID_REPLICATION_FACTOR)",
-                "at most " + std::to_string(broker_count));
-      }
-      spec.replication_factor = static_cast<std::int32_t>(rf.value_or(1));
+    const YAML::Node rf_node = t["replication.factor"];
+    if (rf_node) {
+      spec.replication_factor = static_cast<std::int32_t>(r.integer(rf_node, "replication.factor", 1, 32767).value_or(1));
+    }
+    if (spec.replication_factor > broker_count && broker_count > 0) {
+      r.error(rf_node ? rf_node : t,
+              "replication.factor " + std::to_string(spec.replication_factor) + " is larger than the " +
+                  std::to_string(broker_count) + " brokers (Kafka: INVALID_REPLICATION_FACTOR)",
+              "at most " + std::to_string(broker_count) + " (set replication.factor or default.replication.factor)");
     }
     if (auto cfg = t["configs"]) r.configs(cfg, spec.configs);
     s.topics.push_back(std::move(spec));
@@ -225,6 +226,16 @@ void resolve_producer(YamlReader& r, const YAML::Node& at, config::ConfigMap& cf
   }
 }
 
+// A config the scenario sets from its own keys (client.id from id, group.id from group) may repeat the value
+// but not contradict it.
+void check_named_config(YamlReader& r, const YAML::Node& configs_node, const config::ConfigMap& cfg,
+                        std::string_view key, const std::string& value, std::string_view source) {
+  if (!cfg.contains(key) || cfg.get_string(key) == value) return;
+  r.error(configs_node, std::string(key) + " '" + cfg.get_string(key) + "' contradicts " + std::string(source) + " '" +
+                            value + "'",
+          "no " + std::string(key) + " in configs (it is set from " + std::string(source) + ")");
+}
+
 void check_unique_client(YamlReader& r, const YAML::Node& n, const Scenario& s, const std::string& id) {
   if (id.empty() || id.find('/') != std::string::npos) {
     r.error(n, "invalid id '" + id + "'", "a non-empty name without '/'");
@@ -273,6 +284,7 @@ void parse_producers(YamlReader& r, const YAML::Node& node, Scenario& s) {
       }
     }
     if (auto n = p["configs"]) r.configs(n, spec.configs);
+    check_named_config(r, p["configs"], spec.configs, "client.id", spec.id, "the producer id");
     spec.configs.set_value("client.id", spec.id);
     resolve_producer(r, p["configs"] ? p["configs"] : p, spec.configs, spec.config_notes);
     s.producers.push_back(std::move(spec));
@@ -351,6 +363,7 @@ void parse_groups(YamlReader& r, const YAML::Node& node, Scenario& s) {
       spec.commit = CommitStrategy::kAfterProcessing;
     }
     spec.configs.set_value("enable.auto.commit", spec.commit == CommitStrategy::kAuto);
+    check_named_config(r, g["configs"], spec.configs, "group.id", spec.group, "the group name");
     spec.configs.set_value("group.id", spec.group);
     s.consumer_groups.push_back(std::move(spec));
   }
@@ -397,6 +410,9 @@ void parse_processors(YamlReader& r, const YAML::Node& node, Scenario& s) {
     }
     spec.consumer_configs.set_value("isolation.level", std::string("read_committed"));
     spec.consumer_configs.set_value("enable.auto.commit", false);
+    check_named_config(r, p["consumer_configs"], spec.consumer_configs, "group.id", spec.group, "the group name");
+    check_named_config(r, p["producer_configs"], spec.producer_configs, "transactional.id", spec.transactional_id,
+                       "the processor's transactional.id");
     spec.consumer_configs.set_value("group.id", spec.group);
     spec.producer_configs.set_value("transactional.id", spec.transactional_id);
     spec.producer_configs.set_value("client.id", spec.id);

@@ -143,3 +143,19 @@ TEST_CASE("add_partitions must grow the topic") {
   CHECK(only_error(with("timeline: [{at: 1s, add_partitions: orders, count: 2}]\n")).starts_with(
       "s.yaml:7:52: error: add_partitions count 2 does not grow orders (it has 3)"));
 }
+
+TEST_CASE("client.id and group.id in configs may not contradict the scenario's names") {
+  CHECK(only_error("name: t\nduration: 1s\ncluster: {brokers: 1}\ntopics: [{name: a}]\n"
+                   "producers: [{id: p, topic: a, count: 1, configs: {client.id: q}}]\n") ==
+        "s.yaml:5:50: error: client.id 'q' contradicts the producer id 'p'; expected no client.id in configs (it "
+        "is set from the producer id)");
+  CHECK(only_error("name: t\nduration: 1s\ncluster: {brokers: 1}\ntopics: [{name: a}]\n"
+                   "consumer_groups: [{group: g, topics: a, configs: {group.id: h}}]\n")
+            .starts_with("s.yaml:5:50: error: group.id 'h' contradicts the group name 'g'"));
+}
+
+TEST_CASE("A default replication factor larger than the cluster is reported at the topic") {
+  CHECK(only_error("name: t\nduration: 1s\ncluster: {brokers: 1, configs: {default.replication.factor: 3}}\n"
+                   "topics: [{name: a}]\n")
+            .starts_with("s.yaml:4:10: error: replication.factor 3 is larger than the 1 brokers"));
+}
