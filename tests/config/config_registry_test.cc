@@ -104,3 +104,52 @@ TEST_CASE("Partitioner class accepts a simple class name") {
   CHECK_FALSE(p.set("partitioner.class", "RoundRobinPartitioner"));
   CHECK(p.get_string("partitioner.class") == "org.apache.kafka.clients.producer.RoundRobinPartitioner");
 }
+
+TEST_CASE("Defaults match Kafka 3.7 for the keys the simulator depends on") {
+  struct Row {
+    Scope scope;
+    const char* key;
+    const char* kafka_default;
+  };
+  const Row rows[] = {
+      {Scope::kBroker, "replica.lag.time.max.ms", "30000"},
+      {Scope::kBroker, "default.replication.factor", "1"},
+      {Scope::kBroker, "num.partitions", "1"},
+      {Scope::kBroker, "offsets.topic.num.partitions", "50"},
+      {Scope::kBroker, "offsets.topic.replication.factor", "3"},
+      {Scope::kBroker, "transaction.state.log.num.partitions", "50"},
+      {Scope::kBroker, "broker.heartbeat.interval.ms", "2000"},
+      {Scope::kBroker, "log.flush.interval.messages", "9223372036854775807"},
+      {Scope::kBroker, "transaction.max.timeout.ms", "900000"},
+      {Scope::kBroker, "transactional.id.expiration.ms", "604800000"},
+      {Scope::kTopic, "segment.ms", "604800000"},
+      {Scope::kTopic, "delete.retention.ms", "86400000"},
+      {Scope::kTopic, "min.compaction.lag.ms", "0"},
+      {Scope::kTopic, "message.timestamp.type", "CreateTime"},
+      {Scope::kTopic, "flush.messages", "9223372036854775807"},
+      {Scope::kTopic, "flush.ms", "9223372036854775807"},
+      {Scope::kTopic, "index.interval.bytes", "4096"},
+      {Scope::kTopic, "unclean.leader.election.enable", "false"},
+      {Scope::kProducer, "transaction.timeout.ms", "60000"},
+      {Scope::kProducer, "partitioner.ignore.keys", "false"},
+      {Scope::kProducer, "partitioner.adaptive.partitioning.enable", "true"},
+      {Scope::kConsumer, "enable.auto.commit", "true"},
+      {Scope::kConsumer, "auto.commit.interval.ms", "5000"},
+      {Scope::kConsumer, "max.poll.records", "500"},
+      {Scope::kConsumer, "max.poll.interval.ms", "300000"},
+      {Scope::kConsumer, "heartbeat.interval.ms", "3000"},
+      {Scope::kConsumer, "fetch.min.bytes", "1"},
+      {Scope::kConsumer, "fetch.max.wait.ms", "500"},
+      {Scope::kConsumer, "max.partition.fetch.bytes", "1048576"},
+      {Scope::kConsumer, "fetch.max.bytes", "52428800"},
+  };
+  for (const Row& row : rows) {
+    INFO(scope_name(row.scope) << " " << row.key);
+    const ConfigDef* def = find_config(row.scope, row.key);
+    REQUIRE(def != nullptr);
+    CHECK(format_value(*default_value(*def)) == row.kafka_default);
+  }
+  CHECK(find_config(Scope::kConsumer, "group.instance.id")->default_text == nullptr);
+  CHECK(find_config(Scope::kProducer, "transactional.id")->default_text == nullptr);
+  CHECK(find_config(Scope::kBroker, "log.flush.interval.ms")->default_text == nullptr);
+}
