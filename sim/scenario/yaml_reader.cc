@@ -33,7 +33,16 @@ Location YamlReader::loc(const YAML::Node& node) const {
   if (m.is_null()) return Location{file_, 0, 0};
   Location l = loc_at(m.line, m.column);
   const auto pos = static_cast<std::size_t>(m.pos);
-  if (node.IsScalar() && pos < text_.size() && (text_[pos] == '"' || text_[pos] == '\'')) ++l.column;
+  if (!node.IsScalar() || pos >= text_.size()) return l;
+  if (text_[pos] == '"' || text_[pos] == '\'') ++l.column;
+  if (text_[pos] == '|' || text_[pos] == '>') {
+    // A block scalar: its text starts on the next line, after the indentation.
+    const auto eol = text_.find('\n', pos);
+    if (eol == std::string_view::npos) return l;
+    std::size_t i = eol + 1;
+    while (i < text_.size() && text_[i] == ' ') ++i;
+    return Location{file_, l.line + 1, static_cast<int>(i - eol)};
+  }
   return l;
 }
 

@@ -159,3 +159,8 @@ TEST_CASE("A default replication factor larger than the cluster is reported at t
                    "topics: [{name: a}]\n")
             .starts_with("s.yaml:4:10: error: replication.factor 3 is larger than the 1 brokers"));
 }
+
+TEST_CASE("Errors in a block-scalar expectation point into its text") {
+  CHECK(only_error(with("expectations:\n  - expect: |\n      lag(biling) < 5\n")).starts_with(
+      "s.yaml:9:11: error: in expectation: unknown group 'biling'"));
+}
