@@ -5,6 +5,13 @@
 #include "sim/disk/chunked_buffer.h"
 
 namespace kafkasim {
+namespace {
+#ifdef __SANITIZE_ADDRESS__
+constexpr int kOps = 500;
+#else
+constexpr int kOps = 3000;
+#endif
+}  // namespace
 
 TEST_CASE("ChunkedBuffer behaves like a vector across chunk boundaries") {
   const std::uint64_t seed = 31337;
@@ -13,7 +20,7 @@ TEST_CASE("ChunkedBuffer behaves like a vector across chunk boundaries") {
   ChunkedBuffer buf;
   std::vector<std::uint8_t> model;
   std::vector<std::uint8_t> scratch;
-  for (int op = 0; op < 3000; ++op) {
+  for (int op = 0; op < kOps; ++op) {
     const auto kind = rng.uniform(10);
     std::vector<std::uint8_t> data(rng.uniform(kind == 0 ? 300000 : 9000));
     for (auto& b : data) b = static_cast<std::uint8_t>(rng.uniform(256));
