@@ -302,6 +302,16 @@ LogResult<AppendInfo> PartitionLog::append_as_follower(Bytes batches) {
     return r;
   }
   std::int64_t expected = log_end_offset();
+  // An empty follower log started at the leader's log start offset may receive a first batch that begins
+  // below it (DeleteRecords in the middle of a batch): restart the log at that batch, as Kafka's
+  // Partition.appendRecordsToFollowerOrFutureReplica does on UnexpectedAppendOffsetException.
+  if (size_bytes() == 0 && batches.size() >= batch::kHeaderBytes) {
+    const std::int64_t first = parse_batch_header(batches.data()).base_offset;
+    if (first < expected && first >= 0) {
+      if ((r.error = truncate_fully_and_start_at(first)) != LogError::kOk) return r;
+      expected = first;
+    }
+  }
   for (Bytes rest = batches; !rest.empty();) {  // validate first: all or nothing
     Bytes b = next_batch(rest);
     std::size_t size = 0;

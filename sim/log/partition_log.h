@@ -125,7 +125,9 @@ class PartitionLog {
   LogResult<AppendInfo> append_records_as_leader(const BatchSpec& spec, std::span<const RecordInput> records,
                                                  std::int32_t leader_epoch, std::int64_t now_ms);
   // Appends batches fetched from the leader as they are (offsets and epochs already assigned).
-  // REQUIRES of the data (else kUnexpectedOffset): first base offset >= LEO, offsets increasing.
+  // REQUIRES of the data (else kUnexpectedOffset): first base offset >= LEO, offsets increasing, and no
+  // hole unless the log is compacted. An empty log whose first fetched batch starts below its LEO
+  // restarts at that batch (the leader's log start fell inside it).
   LogResult<AppendInfo> append_as_follower(Bytes batches);
 
   // --- reads ---

@@ -180,6 +180,23 @@ TEST_CASE("Follower appends keep the leader's offsets and refuse to go backwards
   CHECK(follower->append_as_follower(fetched.value.bytes).error == LogError::kUnexpectedOffset);
 }
 
+TEST_CASE("An empty follower restarts at a fetched batch that begins below its start") {
+  Disk leader_disk;
+  Disk follower_disk;
+  auto leader = open_log(leader_disk, LogConfig{});
+  for (int i = 0; i < 4; ++i) REQUIRE(leader->append_as_leader(make_batch(5, i, "v"), 0, 0).ok());
+  REQUIRE(leader->delete_records_before(12) == LogError::kOk);  // inside the batch 10..14
+  auto follower = open_log(follower_disk, LogConfig{});
+  REQUIRE(follower->truncate_fully_and_start_at(leader->log_start_offset()) == LogError::kOk);
+  const auto fetched = leader->read(12, SIZE_MAX);
+  REQUIRE(fetched.ok());
+  REQUIRE(follower->append_as_follower(fetched.value.bytes).ok());
+  CHECK(follower->log_end_offset() == 20);
+  REQUIRE(follower->delete_records_before(12) == LogError::kOk);  // the leader's log start, from the fetch
+  CHECK(follower->log_start_offset() == 12);
+  CHECK(read_all(*follower).front().offset == 10);  // whole batches, as a Fetch returns them
+}
+
 TEST_CASE("truncate_to removes whole batches from the offset on and truncates the epoch cache") {
   Disk disk;
   LogConfig config;
