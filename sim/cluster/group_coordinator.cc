@@ -48,6 +48,17 @@ ErrorCode create_internal_topics(Controller& controller, const BrokerConfig& con
                                  offsets_topic_config());
 }
 
+const Broker* find_group_coordinator(const std::vector<Broker*>& brokers, std::string_view group) {
+  for (const Broker* b : brokers) {
+    if (!b->is_up()) continue;
+    const GroupCoordinator& gc = b->group_coordinator();
+    const std::int32_t p = gc.partition_for(group);
+    const Replica* r = b->replica(TopicPartition{std::string(kOffsetsTopic), p});
+    if (r != nullptr && r->role() == ReplicaRole::kLeader && !gc.loading(p)) return b;
+  }
+  return nullptr;
+}
+
 GroupCoordinator::GroupCoordinator(Broker& broker)
     : broker_(broker),
       rng_(broker.sim().rng(fmt::format("group_coordinator.{}", broker.broker_id()))),

@@ -56,6 +56,8 @@ inline constexpr std::string_view kOffsetsTopic = "__consumer_offsets";
 protocol::ErrorCode create_internal_topics(Controller& controller, const BrokerConfig& config, int brokers);
 // The topic config of __consumer_offsets (brokers should get it through Broker::set_topic_config).
 TopicConfig offsets_topic_config();
+// The up broker that leads and has loaded `group`'s __consumer_offsets partition, or nullptr (for views).
+const Broker* find_group_coordinator(const std::vector<Broker*>& brokers, std::string_view group);
 
 enum class GroupState : std::uint8_t { kEmpty, kPreparingRebalance, kCompletingRebalance, kStable, kDead };
 const char* to_string(GroupState s);

@@ -374,6 +374,11 @@ std::optional<protocol::GroupDescription> GroupCoordinator::describe(const std::
     md.client_host = m.client_host;
     md.assignment = m.assignment;
     if (const auto* sub = m.metadata_for(g.protocol)) md.subscribed_owned = sub->owned_partitions;
+    if (g.state != GroupState::kEmpty) {
+      for (const auto& tp : md.subscribed_owned) {
+        if (std::find(m.assignment.begin(), m.assignment.end(), tp) == m.assignment.end()) md.revoking.push_back(tp);
+      }
+    }
     d.members.push_back(std::move(md));
   }
   return d;

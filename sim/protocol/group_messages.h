@@ -163,6 +163,9 @@ struct GroupMemberDescription {
   std::string client_host;
   std::vector<TopicPartition> assignment;
   std::vector<TopicPartition> subscribed_owned;  // what the member said it owns at its last join
+  // Cooperative rebalances (KIP-429): partitions the member owned when it joined that its new assignment
+  // takes away; they move to their new owner in the follow-up rebalance.
+  std::vector<TopicPartition> revoking;
 };
 struct GroupDescription {
   std::string group_id;

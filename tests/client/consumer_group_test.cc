@@ -151,6 +151,9 @@ TEST_CASE("a cooperative rebalance revokes only the partitions that move, then r
     }
   }
   CHECK(revocations == 1);
+  const auto settled = c.describe("g");
+  REQUIRE(settled.has_value());
+  for (const auto& m : settled->members) CHECK(m.revoking.empty());  // the follow-up rebalance is done
   CHECK(c.describe("g")->generation == gen_before + 2);  // the join and the follow-up rebalance
 }
 

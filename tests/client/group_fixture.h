@@ -62,14 +62,7 @@ struct GroupFixture : ClusterFixture {
 
   // The broker coordinating `group` now, or nullptr.
   cluster::Broker* coordinator_of(const std::string& group) {
-    for (auto* b : brokers) {
-      if (!b->is_up()) continue;
-      const auto& gc = b->group_coordinator();
-      const std::int32_t p = gc.partition_for(group);
-      const auto* r = b->replica(protocol::TopicPartition{std::string(cluster::kOffsetsTopic), p});
-      if (r != nullptr && r->role() == cluster::ReplicaRole::kLeader && !gc.loading(p)) return b;
-    }
-    return nullptr;
+    return const_cast<cluster::Broker*>(cluster::find_group_coordinator(brokers, group));
   }
 
   std::optional<protocol::GroupDescription> describe(const std::string& group) {
