@@ -87,3 +87,42 @@ TEST_CASE("idempotent processing with a dedup store processes every record exact
   for (const auto& [id, n] : counts) CHECK(n == 1);
   CHECK(c.consumers.at("c2")->stats().duplicates_skipped > 0);
 }
+
+TEST_CASE("commit-after-processing loses no record across seeds with consumer and coordinator crashes") {
+#ifdef __SANITIZE_ADDRESS__
+  const std::uint64_t seeds = 3;
+#else
+  const std::uint64_t seeds = 12;
+#endif
+  for (std::uint64_t seed = 100; seed < 100 + seeds; ++seed) {
+    INFO("seed " << seed);
+    GroupFixture c(seed);
+    c.create_topic("orders", 4, 3);
+    c.sim.run_until(sec_to_us(3));
+    auto& p = c.add_producer({});
+    for (const char* name : {"c1", "c2", "c3"}) {
+      auto cc = consumer_config(name, "g");
+      cc.mode = client::ProcessingMode::kCommitAfterProcessing;
+      cc.enable_auto_commit = false;
+      cc.max_poll_records = 20;
+      cc.processing_time_us = ms_to_us(5);
+      cc.session_timeout_ms = 10000;
+      c.add_consumer(cc, {"orders"});
+    }
+    Rng rng(seed);
+    for (int round = 0; round < 30; ++round) {
+      c.produce(p, "orders", 20);
+      c.sim.run_until(c.sim.now() + ms_to_us(rng.between(100, 900)));
+      if (round == 8) c.sim.crash_node(c.consumers.at("c1")->id());
+      if (round == 12) {
+        cluster::Broker* coord = c.coordinator_of("g");
+        if (coord != nullptr) c.sim.crash_node(coord->id());
+      }
+      if (round == 20) c.sim.restart_node(c.consumers.at("c1")->id());
+    }
+    c.sim.run_until(c.sim.now() + sec_to_us(90));
+    const auto counts = c.processed_counts("c");
+    for (const auto& [id, ack] : c.acked) CHECK(counts.count(id) == 1);
+    CHECK(c.acked.size() == 600);
+  }
+}
