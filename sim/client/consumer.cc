@@ -85,6 +85,7 @@ void Consumer::on_crash() {
   connections_.clear();
   metadata_.clear();
   metadata_pending_ = false;
+  assigned_topic_counts_.clear();
   coordinator_ = -1;
   coordinator_pending_ = false;
   group_state_ = GroupState::kUnjoined;
@@ -230,6 +231,20 @@ void Consumer::request_metadata() {
       v[static_cast<std::size_t>(p.tp.partition)] = {p.leader, p.leader_epoch};
     }
     metadata_ = std::move(fresh);
+    if (!assigned_topic_counts_.empty() && group_state_ == GroupState::kStable) {
+      for (const auto& [topic, count] : assigned_topic_counts_) {
+        if (partition_count(topic) != count && partition_count(topic) > 0 && !rejoin_needed_) {
+          trace("consumer.metadata_changed", fmt::format("{} now has {} partitions (was {}): the leader rejoins", topic,
+                                                         partition_count(topic), count));
+          rejoin_needed_ = true;
+        }
+      }
+    }
+    // metadata.max.age.ms: refresh periodically even without errors.
+    const std::uint64_t seq = ++metadata_refresh_seq_;
+    after(ms_to_us(config_.metadata_max_age_ms), [this, seq] {
+      if (seq == metadata_refresh_seq_) request_metadata();
+    });
     send_fetches();
   });
 }

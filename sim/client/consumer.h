@@ -215,6 +215,10 @@ class Consumer : public Node, public net::Endpoint {
   std::int32_t next_correlation_ = 1;
   std::map<std::string, std::vector<std::pair<std::int32_t, std::int32_t>>> metadata_;  // leader, epoch
   bool metadata_pending_ = false;
+  std::uint64_t metadata_refresh_seq_ = 0;
+  // The leader's partition counts when it last assigned (Kafka: assignmentSnapshot); a change in the
+  // metadata makes the leader rejoin so new partitions get assigned.
+  std::map<std::string, std::int32_t> assigned_topic_counts_;
   std::int32_t coordinator_ = -1;
   bool coordinator_pending_ = false;
   GroupState group_state_ = GroupState::kUnjoined;

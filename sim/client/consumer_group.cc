@@ -173,6 +173,7 @@ void Consumer::handle_join(const protocol::JoinGroupResponse& resp) {
   req->member_id = member_id_;
   req->group_instance_id = config_.group_instance_id;
   req->protocol_name = protocol_;
+  assigned_topic_counts_.clear();
   if (resp.leader == member_id_ && !resp.members.empty()) {
     // The leader runs the assignor over the members' subscriptions and its own metadata.
     std::vector<assign::MemberSubscription> subs;
@@ -192,6 +193,7 @@ void Consumer::handle_join(const protocol::JoinGroupResponse& resp) {
     const auto strategy = assign::parse_strategy(protocol_);
     KS_ASSERT_MSG(strategy.has_value(), protocol_);
     const assign::AssignResult result = assign::assign(*strategy, topics, subs);
+    assigned_topic_counts_ = topics;
     for (const auto& [member, tps] : result.now) {
       protocol::SyncGroupAssignment a;
       a.member_id = member;

@@ -126,3 +126,20 @@ TEST_CASE("the same seed gives the same trace hash with consumer groups") {
   INFO("seed " << seed);
   CHECK(run(seed) == run(seed));
 }
+
+TEST_CASE("partitions added to a subscribed topic are assigned after the leader's metadata refresh") {
+  GroupFixture c(37);
+  c.create_topic("orders", 2, 3);
+  c.sim.run_until(sec_to_us(3));
+  for (const char* name : {"c1", "c2"}) {
+    auto cc = consumer_config(name, "g");
+    cc.metadata_max_age_ms = 5000;
+    c.add_consumer(cc, {"orders"});
+  }
+  c.sim.run_until(sec_to_us(12));
+  REQUIRE(c.controller->add_partitions("orders", 4) == protocol::ErrorCode::kNone);
+  c.sim.run_until(sec_to_us(30));
+  std::size_t owned = 0;
+  for (const auto& [name, consumer] : c.consumers) owned += consumer->assignment().size();
+  CHECK(owned == 4);
+}
