@@ -1,7 +1,7 @@
 // kafkasim dump-log PATH...: prints Kafka segment files the way Kafka's kafka-dump-log.sh
 // (kafka.tools.DumpLogSegments) does: for a .log file one line per batch, and with --print-data-log (or
-// --deep-iteration) one "| offset: ..." line per record with key and payload; .index and .timeindex
-// files print their entries. --json prints one JSON document with every batch and its records (offset,
+// --deep-iteration) one "| offset: ..." line per record with key and payload; .index, .timeindex and
+// .txnindex files print their entries. --json prints one JSON document with every batch and its records (offset,
 // timestamp, key, value, headers; bytes that are not UTF-8 as {"base64": "..."}). Reads the files from the
 // host (our --data-dir mirror or a real broker's log.dirs). Corrupt or truncated data is reported with its
 // byte position, never a crash; a missing or unknown file is bad input (exit 2).
@@ -20,6 +20,7 @@
 #include "sim/log/offset_index.h"
 #include "sim/log/record_batch.h"
 #include "sim/log/time_index.h"
+#include "sim/log/txn_index.h"
 
 namespace kafkasim::cli {
 namespace {
@@ -235,26 +236,48 @@ json dump_index(const std::string& path, const std::vector<std::uint8_t>& bytes,
   return json{{"file", path}, {"type", time ? "timeindex" : "index"}, {"base_offset", base}, {"entries", entries}};
 }
 
+json dump_txn_index(const std::string& path, const std::vector<std::uint8_t>& bytes, std::int64_t base,
+                    const DumpOptions& o) {
+  json entries = json::array();
+  for (const AbortedTxn& t : parse_txn_index(bytes)) {
+    if (o.as_json) {
+      entries.push_back({{"producer_id", t.producer_id}, {"first_offset", t.first_offset},
+                         {"last_offset", t.last_offset}, {"last_stable_offset", t.last_stable_offset}});
+    } else {
+      std::printf("version: 0 producerId: %lld firstOffset: %lld lastOffset: %lld lastStableOffset: %lld\n",
+                  static_cast<long long>(t.producer_id), static_cast<long long>(t.first_offset),
+                  static_cast<long long>(t.last_offset), static_cast<long long>(t.last_stable_offset));
+    }
+  }
+  const std::size_t partial = bytes.size() % TxnIndex::kEntryBytes;
+  if (partial != 0 && !o.as_json) {
+    std::printf("Found %zu invalid bytes at the end of %s (at byte position %zu: partial entry)\n", partial,
+                path.c_str(), bytes.size() - partial);
+  }
+  return json{{"file", path}, {"type", "txnindex"}, {"base_offset", base}, {"entries", entries}};
+}
+
 int run(const DumpOptions& o) {
   json files = json::array();
   for (const std::string& path : o.paths) {
     const std::string name = std::filesystem::path(path).filename().string();
     std::optional<std::int64_t> base;
     std::string kind;
-    for (const char* suffix : {".log", ".index", ".timeindex"}) {
+    for (const char* suffix : {".log", ".index", ".timeindex", ".txnindex"}) {
       if (auto b = parse_segment_file_name(name, suffix)) {
         base = b;
         kind = suffix;
       }
     }
     if (!base) {
-      return bad_input(path + ": expected a segment file named <20-digit base offset>.log, .index or .timeindex");
+      return bad_input(path + ": expected a segment file named <20-digit base offset>.log, .index, .timeindex or .txnindex");
     }
     std::ifstream in(path, std::ios::binary);
     if (!in) return bad_input(path + ": cannot open file");
     const std::vector<std::uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!o.as_json) std::printf("Dumping %s\n", path.c_str());
     if (kind == ".log") files.push_back(dump_log(path, bytes, *base, o));
+    else if (kind == ".txnindex") files.push_back(dump_txn_index(path, bytes, *base, o));
     else files.push_back(dump_index(path, bytes, *base, kind == ".timeindex", o));
   }
   if (o.as_json) std::puts(json{{"files", files}}.dump(2).c_str());
@@ -262,7 +285,7 @@ int run(const DumpOptions& o) {
 }
 
 const CommandRegistrar kDumpLog("40-dump-log", [](CLI::App& app) -> std::function<int()> {
-  auto* sub = app.add_subcommand("dump-log", "Print Kafka segment files (.log, .index, .timeindex) like kafka-dump-log.sh");
+  auto* sub = app.add_subcommand("dump-log", "Print Kafka segment files (.log, .index, .timeindex, .txnindex) like kafka-dump-log.sh");
   auto o = std::make_shared<DumpOptions>();
   sub->add_option("paths", o->paths, "Segment files")->required();
   sub->add_flag("--print-data-log", o->print_data, "Print every record with its key and payload");

@@ -201,6 +201,7 @@ LogResult<MaintenanceReport> PartitionLog::maintain(std::int64_t now_ms, std::in
       LogCleaner cleaner(*this, now_ms);
       if ((r.error = cleaner.clean(cleanable, report)) != LogError::kOk) return r;
       first_dirty_offset_ = upper(cleanable - 1);
+      if ((r.error = rebuild_transactions()) != LogError::kOk) return r;
     }
   }
   counters_.maintenance.segments_deleted += report.segments_deleted;

@@ -45,7 +45,7 @@ DiskResult<FileId> open_or_create(Disk& disk, const std::string& path) {
 }  // namespace
 
 LogSegment::LogSegment(Disk& disk, std::string dir, std::int64_t base_offset, const LogConfig& config,
-                       std::int64_t created_ms, FileId log, FileId index, FileId timeindex)
+                       std::int64_t created_ms, FileId log, FileId index, FileId timeindex, FileId txnindex)
     : disk_(disk),
       dir_(std::move(dir)),
       log_path_(dir_ + "/" + segment_file_name(base_offset, ".log")),
@@ -56,6 +56,7 @@ LogSegment::LogSegment(Disk& disk, std::string dir, std::int64_t base_offset, co
       log_(log),
       offset_index_(disk, index, base_offset),
       time_index_(disk, timeindex, base_offset),
+      txn_index_(disk, txnindex),
       next_offset_(base_offset) {}
 
 DiskResult<std::unique_ptr<LogSegment>> LogSegment::make(Disk& disk, const std::string& dir, std::int64_t base_offset,
@@ -66,11 +67,13 @@ DiskResult<std::unique_ptr<LogSegment>> LogSegment::make(Disk& disk, const std::
   auto log = log_file(disk, dir + "/" + segment_file_name(base_offset, ".log"));
   auto index = log.ok() ? index_file(disk, dir + "/" + segment_file_name(base_offset, ".index")) : log;
   auto tindex = index.ok() ? index_file(disk, dir + "/" + segment_file_name(base_offset, ".timeindex")) : index;
-  if (!tindex.ok()) {
-    r.error = tindex.error;
+  auto txn = tindex.ok() ? index_file(disk, dir + "/" + segment_file_name(base_offset, ".txnindex")) : tindex;
+  if (!txn.ok()) {
+    r.error = txn.error;
     return r;
   }
-  r.value.reset(new LogSegment(disk, dir, base_offset, config, created_ms, log.value, index.value, tindex.value));
+  r.value.reset(
+      new LogSegment(disk, dir, base_offset, config, created_ms, log.value, index.value, tindex.value, txn.value));
   return r;
 }
 
@@ -258,12 +261,13 @@ DiskError LogSegment::flush() {
   DiskError e = disk_.fsync(log_);
   if (e == DiskError::kOk) e = disk_.fsync(offset_index_.file());
   if (e == DiskError::kOk) e = disk_.fsync(time_index_.file());
+  if (e == DiskError::kOk) e = disk_.fsync(txn_index_.file());
   return e;
 }
 
 DiskError LogSegment::remove_files() {
   DiskError result = DiskError::kOk;
-  for (const char* suffix : {".log", ".index", ".timeindex"}) {
+  for (const char* suffix : {".log", ".index", ".timeindex", ".txnindex"}) {
     const DiskError e = disk_.remove(dir_ + "/" + segment_file_name(base_offset_, suffix));
     if (e != DiskError::kOk && e != DiskError::kNotFound) result = e;
   }

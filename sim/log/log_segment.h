@@ -4,6 +4,7 @@
 //   <base>.log        the record batches, back to back, exactly as Kafka writes them
 //   <base>.index      sparse offset index (offset_index.h)
 //   <base>.timeindex  sparse time index (time_index.h)
+//   <base>.txnindex   aborted transactions (txn_index.h)
 // Lifecycle: created empty by PartitionLog (roll) or opened and recovered at PartitionLog::open; appended
 // to while active; read at any time; truncated by replication; deleted by retention; replaced by the
 // cleaner. The PartitionLog owns its segments; a segment never outlives the Disk it was made on.
@@ -20,6 +21,7 @@
 #include "sim/log/offset_index.h"
 #include "sim/log/record_batch.h"
 #include "sim/log/time_index.h"
+#include "sim/log/txn_index.h"
 
 namespace kafkasim {
 
@@ -67,6 +69,8 @@ class LogSegment {
   FileId log_file() const { return log_; }
   const OffsetIndex& offset_index() const { return offset_index_; }
   const TimeIndex& time_index() const { return time_index_; }
+  TxnIndex& txn_index() { return txn_index_; }
+  const TxnIndex& txn_index() const { return txn_index_; }
   // Whether the indexes can take another entry (segment.index.bytes).
   bool index_full() const;
 
@@ -109,7 +113,7 @@ class LogSegment {
                                                       DiskResult<FileId> (*log_file)(Disk&, const std::string&),
                                                       DiskResult<FileId> (*index_file)(Disk&, const std::string&));
   LogSegment(Disk& disk, std::string dir, std::int64_t base_offset, const LogConfig& config, std::int64_t created_ms,
-             FileId log, FileId index, FileId timeindex);
+             FileId log, FileId index, FileId timeindex, FileId txnindex);
   DiskError index_batch(std::uint32_t position, std::uint32_t size, std::int64_t last_offset, std::int64_t max_ts,
                         std::int64_t offset_of_max_ts);
 
@@ -123,6 +127,7 @@ class LogSegment {
   FileId log_;
   OffsetIndex offset_index_;
   TimeIndex time_index_;
+  TxnIndex txn_index_;
   std::int64_t next_offset_;
   std::int64_t max_timestamp_ = -1;
   std::int64_t offset_of_max_timestamp_ = -1;

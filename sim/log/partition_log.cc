@@ -131,7 +131,7 @@ LogError PartitionLog::recover(const LogOpenOptions& options, RecoveryReport& re
   if (const DiskError se = disk_.sync_dir(dir_); se != DiskError::kOk) return to_log_error(se);
   recovery_point_ = leo;
   first_dirty_offset_ = log_start_offset_;
-  return LogError::kOk;
+  return rebuild_transactions();
 }
 
 std::int64_t PartitionLog::log_end_offset() const { return segments_.back()->next_offset(); }
@@ -189,6 +189,14 @@ LogError PartitionLog::append_batch(Bytes head, Bytes tail, const BatchHeader& h
   }
   const DiskError e = active().append(head, tail, h.last_offset(), h.max_timestamp, h.last_offset());
   if (e != DiskError::kOk) return to_log_error(e);
+  if (h.is_transactional()) {
+    std::vector<std::uint8_t> whole;
+    if (h.is_control()) {  // markers are 78 bytes: assemble them to read the marker
+      whole.assign(head.begin(), head.end());
+      whole.insert(whole.end(), tail.begin(), tail.end());
+    }
+    if (const LogError te = track_transaction(h, whole, active()); te != LogError::kOk) return te;
+  }
   ++counters_.batches_appended;
   counters_.records_appended += static_cast<std::uint64_t>(h.record_count);
   counters_.bytes_appended += head.size() + tail.size();
@@ -414,7 +422,8 @@ LogError PartitionLog::truncate_to(std::int64_t offset) {
   const std::int64_t leo = log_end_offset();
   recovery_point_ = std::min(recovery_point_, leo);
   first_dirty_offset_ = std::min(first_dirty_offset_, leo);
-  return to_log_error(epoch_cache_.truncate_from_end(leo));
+  if (const DiskError e = epoch_cache_.truncate_from_end(leo); e != DiskError::kOk) return to_log_error(e);
+  return rebuild_transactions();
 }
 
 LogError PartitionLog::truncate_fully_and_start_at(std::int64_t offset) {
@@ -428,6 +437,7 @@ LogError PartitionLog::truncate_fully_and_start_at(std::int64_t offset) {
   segments_.push_back(std::move(seg.value));
   if (const DiskError e = disk_.sync_dir(dir_); e != DiskError::kOk) return to_log_error(e);
   log_start_offset_ = recovery_point_ = first_dirty_offset_ = offset;
+  ongoing_txns_.clear();
   return to_log_error(epoch_cache_.truncate_from_end(INT64_MIN));
 }
 
@@ -487,6 +497,54 @@ LogError PartitionLog::delete_segments(std::size_t count, std::int64_t now_ms, M
   }
   recovery_point_ = std::max(recovery_point_, log_start_offset_);
   return LogError::kOk;
+}
+
+LogError PartitionLog::track_transaction(const BatchHeader& h, Bytes batch, LogSegment& seg) {
+  if (!h.is_control()) {
+    ongoing_txns_.emplace(h.producer_id, h.base_offset);  // kept when the transaction is already open
+    return LogError::kOk;
+  }
+  DecodedBatch d;
+  if (decode_batch(batch, d) != DecodeError::kOk || d.records.empty()) return LogError::kOk;
+  const auto marker = parse_control_record(d.records.front());
+  if (!marker) return LogError::kOk;
+  auto it = ongoing_txns_.find(h.producer_id);
+  const std::int64_t first = it != ongoing_txns_.end() ? it->second : h.base_offset;
+  if (it != ongoing_txns_.end()) ongoing_txns_.erase(it);
+  if (marker->type != ControlType::kAbort) return LogError::kOk;
+  std::int64_t lso = h.last_offset() + 1;  // the LSO once this transaction ended
+  for (const auto& [pid, offset] : ongoing_txns_) lso = std::min(lso, offset);
+  return to_log_error(seg.txn_index().append(AbortedTxn{h.producer_id, first, h.last_offset(), lso}));
+}
+
+LogError PartitionLog::rebuild_transactions() {
+  ongoing_txns_.clear();
+  std::vector<std::uint8_t> scratch;
+  for (auto& seg : segments_) {
+    if (const DiskError e = seg->txn_index().clear(); e != DiskError::kOk) return to_log_error(e);
+    for (const BatchPosition& b : seg->batches_from(0)) {
+      if (!b.header.is_transactional()) continue;
+      const Bytes bytes = b.header.is_control() ? seg->bytes_at(b.position, b.header.size_bytes(), scratch) : Bytes{};
+      if (const LogError e = track_transaction(b.header, bytes, *seg); e != LogError::kOk) return e;
+    }
+  }
+  return LogError::kOk;
+}
+
+std::optional<std::int64_t> PartitionLog::first_unstable_offset() const {
+  std::optional<std::int64_t> first;
+  for (const auto& [pid, offset] : ongoing_txns_) first = std::min(first.value_or(offset), offset);
+  return first;
+}
+
+std::vector<AbortedTxn> PartitionLog::aborted_transactions(std::int64_t from_offset, std::int64_t to_offset) const {
+  std::vector<AbortedTxn> out;
+  for (const auto& seg : segments_) {
+    for (const AbortedTxn& t : seg->txn_index().entries()) {
+      if (t.last_offset >= from_offset && t.first_offset < to_offset) out.push_back(t);
+    }
+  }
+  return out;
 }
 
 }  // namespace kafkasim

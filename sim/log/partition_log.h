@@ -15,8 +15,9 @@
 // Simplifications (documented in docs/log-format.md): compressed batches are kept as the producer
 // compressed them (Kafka's in-place assignment, compression.type=producer); the checkpoint files for the
 // recovery point, the log start offset and the cleaner live with the broker (pass them to open());
-// the cleaner rewrites each segment in place and does not merge small segments; no .txnindex yet.
+// the cleaner rewrites each segment in place and does not merge small segments.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -169,6 +170,14 @@ class PartitionLog {
   std::optional<std::int32_t> latest_epoch() const { return epoch_cache_.latest_epoch(); }
   const LeaderEpochCache& epoch_cache() const { return epoch_cache_; }
 
+  // --- transactions (KIP-98) ---
+  // The first offset of the earliest transaction with no marker yet: the last stable offset (LSO) is
+  // min(this, high watermark). nullopt when no transaction is open.
+  std::optional<std::int64_t> first_unstable_offset() const;
+  // Aborted transactions that overlap [from_offset, to_offset), from the .txnindex files (what a
+  // read_committed Fetch returns as AbortedTransactions).
+  std::vector<AbortedTxn> aborted_transactions(std::int64_t from_offset, std::int64_t to_offset) const;
+
   // --- retention and compaction on the virtual clock ---
   // Applies retention.ms / retention.bytes / log start offset (cleanup.policy=delete), and the cleaner
   // (compact), to offsets below high_watermark only. Call it periodically with the sim time.
@@ -184,6 +193,11 @@ class PartitionLog {
   LogError delete_segments(std::size_t count, std::int64_t now_ms, MaintenanceReport& report);
   LogError after_append(std::int64_t records);
   LogSegment& active() { return *segments_.back(); }
+  // Follows transactional batches: opens a transaction on its first data batch, closes it on its marker
+  // and writes an ABORT's entry into `seg`'s .txnindex. `batch` is the whole batch (needed for markers).
+  LogError track_transaction(const BatchHeader& h, Bytes batch, LogSegment& seg);
+  // Recomputes the open transactions and every .txnindex from the batches (open, truncation, cleaning).
+  LogError rebuild_transactions();
   OffsetGaps gaps() const { return config_.compact() ? OffsetGaps::kAllowed : OffsetGaps::kForbidden; }
   std::size_t segment_index_for(std::int64_t offset) const;
 
@@ -195,6 +209,7 @@ class PartitionLog {
   std::int64_t recovery_point_ = 0;
   std::int64_t unflushed_records_ = 0;
   std::int64_t first_dirty_offset_ = 0;  // the cleaner's checkpoint (in memory)
+  std::map<std::int64_t, std::int64_t> ongoing_txns_;  // producerId -> first offset of its open transaction
   LeaderEpochCache epoch_cache_;
   LogCounters counters_;
   std::vector<std::uint8_t> scratch_;

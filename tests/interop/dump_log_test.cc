@@ -62,6 +62,12 @@ struct Fixture {
     std::vector<std::uint8_t> marker;
     encode_control_batch(BatchSpec{}, ControlType::kCommit, 5, 2000, marker);
     REQUIRE(log->append_as_leader(marker, 3, 0, AppendOrigin::kCoordinator).ok());
+    marker.clear();
+    BatchSpec txn;
+    txn.producer_id = 9;
+    txn.producer_epoch = 0;
+    encode_control_batch(txn, ControlType::kAbort, 5, 2000, marker);
+    REQUIRE(log->append_as_leader(marker, 3, 0, AppendOrigin::kCoordinator).ok());
   }
   ~Fixture() { fs::remove_all(root); }
   std::string segment(const char* suffix) const { return (root / "orders-0" / ("00000000000000000000" + std::string(suffix))).string(); }
@@ -89,7 +95,7 @@ TEST_CASE("dump-log --json holds every record, with non-UTF-8 bytes in base64") 
   REQUIRE(out.exit_code == 0);
   const auto j = nlohmann::json::parse(out.text);
   const auto& batches = j["files"][0]["batches"];
-  REQUIRE(batches.size() == 3);
+  REQUIRE(batches.size() == 4);
   CHECK(batches[1]["compression"] == "gzip");
   const auto& rec = batches[1]["records"][1];
   CHECK(rec["offset"] == 3);
@@ -120,8 +126,10 @@ TEST_CASE("dump-log reports a torn tail with its byte position and never crashes
 
 TEST_CASE("dump-log prints index entries and rejects files that are not segments") {
   Fixture f;
-  const Output idx = run_kafkasim("dump-log " + f.segment(".index") + " " + f.segment(".timeindex"));
+  const Output idx =
+      run_kafkasim("dump-log " + f.segment(".index") + " " + f.segment(".timeindex") + " " + f.segment(".txnindex"));
   CHECK(idx.exit_code == 0);
+  CHECK(idx.text.find("version: 0 producerId: 9 firstOffset: 5 lastOffset: 5 lastStableOffset: 6") != std::string::npos);
   CHECK(idx.text.find("Dumping " + f.segment(".timeindex")) != std::string::npos);
   const Output bad = run_kafkasim("dump-log /etc/hostname");
   CHECK(bad.exit_code == 2);

@@ -286,4 +286,50 @@ TEST_CASE("A full disk or an I/O error is an error value and the log stays usabl
   CHECK(read_all(*log).size() == 4);
 }
 
+namespace {
+void txn_batch(PartitionLog& log, std::int64_t pid, int n) {
+  std::vector<RecordInput> in(static_cast<std::size_t>(n));
+  for (auto& r : in) r.value = "t";
+  BatchSpec spec;
+  spec.transactional = true;
+  spec.producer_id = pid;
+  spec.producer_epoch = 0;
+  spec.base_sequence = 0;
+  REQUIRE(log.append_records_as_leader(spec, in, 0, 0).ok());
+}
+void marker(PartitionLog& log, std::int64_t pid, ControlType type) {
+  std::vector<std::uint8_t> m;
+  BatchSpec spec;
+  spec.producer_id = pid;
+  spec.producer_epoch = 0;
+  encode_control_batch(spec, type, 1, 0, m);
+  REQUIRE(log.append_as_leader(m, 0, 0, AppendOrigin::kCoordinator).ok());
+}
+}  // namespace
+
+TEST_CASE("Aborted transactions go to the .txnindex and open ones hold back the last stable offset") {
+  Disk disk;
+  auto log = open_log(disk, LogConfig{});
+  txn_batch(*log, 1, 3);  // 0..2, producer 1
+  txn_batch(*log, 2, 2);  // 3..4, producer 2
+  CHECK(log->first_unstable_offset() == 0);
+  marker(*log, 1, ControlType::kAbort);  // 5
+  CHECK(log->first_unstable_offset() == 3);
+  REQUIRE(log->aborted_transactions(0, 100) == std::vector<AbortedTxn>{{1, 0, 5, 3}});
+  marker(*log, 2, ControlType::kCommit);  // 6
+  CHECK_FALSE(log->first_unstable_offset().has_value());
+  CHECK(log->aborted_transactions(0, 100).size() == 1);
+  CHECK(log->aborted_transactions(6, 100).empty());
+  const auto file = disk.read_all("topic-0/00000000000000000000.txnindex");
+  REQUIRE(file.ok());
+  CHECK(file.value.size() == TxnIndex::kEntryBytes);
+  // Rebuilt on open and after truncation.
+  log.reset();
+  log = open_log(disk, LogConfig{});
+  CHECK(log->aborted_transactions(0, 100) == std::vector<AbortedTxn>{{1, 0, 5, 3}});
+  REQUIRE(log->truncate_to(5) == LogError::kOk);
+  CHECK(log->aborted_transactions(0, 100).empty());
+  CHECK(log->first_unstable_offset() == 0);
+}
+
 }  // namespace kafkasim
