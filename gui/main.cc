@@ -3,13 +3,13 @@
 //                [--font-size PX] [--theme dark|light|high-contrast] [--play] [--speed X]
 // With no SCENARIO it opens the default lesson: the first scenario (by file name) of the lesson library.
 //
-// The engine side is engine::open_session() from sim/engine/session.h (the lead's Session, a Driver
-// built from a scenario file and a seed). NOTE: when this file was written that header did not exist
-// yet; gui/CMakeLists.txt builds this program only once a ks_engine target exists. If the final
-// signature differs, only the two calls below change.
+// The engine side is engine::open_session() from sim/engine/session.h (the engine's Session: a Driver
+// built from a scenario file, with the scenario's seed unless --seed overrides it). gui/CMakeLists.txt
+// builds this program only when the ks_engine target exists.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -22,17 +22,19 @@ int main(int argc, char** argv) {
   namespace gui = kafkasim::gui;
   CLI::App app{"kafkasim-gui: watch a simulated Kafka cluster, inject faults, step through time"};
   std::string scenario;
-  std::uint64_t seed = 1;
+  std::uint64_t seed_value = 0;
   gui::AppOptions options;
   app.add_option("scenario", scenario, "scenario file (.yaml) or recording; default: the first lesson");
-  app.add_option("--seed", seed, "the run's seed");
+  CLI::Option* seed_option = app.add_option("--seed", seed_value, "the run's seed (default: the scenario's)");
   gui::add_app_options(app, options);
   if (const int code = gui::parse_command_line(app, argc, argv); code >= 0) return code;
+  const std::optional<std::uint64_t> seed =
+      seed_option->count() > 0 ? std::optional<std::uint64_t>(seed_value) : std::nullopt;
 
   if (scenario.empty()) {
     const auto lessons = gui::list_lessons(gui::find_scenario_dir(options.scenario_dir));
     if (lessons.empty()) {
-      std::fprintf(stderr, "kafkasim: error: no scenario given and no lesson library found "
+      std::fprintf(stderr, "kafkasim: error: no scenario given and the lesson library is empty or missing "
                            "(pass a SCENARIO, --scenarios DIR or set KAFKASIM_SCENARIOS)\n");
       return 2;
     }
