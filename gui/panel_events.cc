@@ -9,12 +9,18 @@
 namespace kafkasim::gui {
 namespace {
 
+// Colours follow the timeline marks; the kinds are the engine's trace kinds (sim/engine/session.cc).
 ImU32 event_colour(const std::string& kind, const Palette& pal) {
+  auto starts = [&](const char* prefix) { return kind.rfind(prefix, 0) == 0; };
   auto has = [&](const char* word) { return kind.find(word) != std::string::npos; };
-  if (has("crash") || has("fault") || has("power") || has("partition") || has("isolate") || has("lost")) return pal.bad;
-  if (has("elect") || has("leader")) return pal.leader;
-  if (has("isr") || has("Isr") || has("ISR") || has("truncat")) return pal.follower_out_of_isr;
-  if (has("rebalance") || has("join") || has("sync") || has("assign")) return pal.marks[3];
+  if (starts("scenario.action") || starts("command") || starts("node.") || has("crash") || has("fault") ||
+      has("failed") || has("offline")) {
+    return pal.bad;
+  }
+  if (has("election") || has("leader")) return pal.leader;
+  if (has("isr") || has("Isr") || has("truncat")) return pal.follower_out_of_isr;
+  if (starts("group.") || has("ebalance")) return pal.marks[3];
+  if (starts("scenario.")) return pal.controller;
   if (has("ack") || has("commit")) return pal.good;
   return pal.text;
 }
