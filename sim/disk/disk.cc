@@ -280,6 +280,19 @@ DiskError Disk::fsync(std::string_view path) {
   return fsync(f.value);
 }
 
+DiskError Disk::read(std::string_view path, std::uint64_t position, std::uint64_t len,
+                     std::vector<std::uint8_t>& out) const {
+  auto f = open(path);
+  if (!f.ok()) return f.error;
+  return read(f.value, position, len, out);
+}
+
+DiskResult<std::uint64_t> Disk::size(std::string_view path) const {
+  auto f = open(path);
+  if (!f.ok()) return {0, f.error};
+  return {size(f.value), DiskError::kOk};
+}
+
 DiskResult<std::vector<std::uint8_t>> Disk::read_all(std::string_view path) const {
   DiskResult<std::vector<std::uint8_t>> r;
   auto f = open(path);

@@ -113,6 +113,8 @@ class Disk {
   // Path conveniences.
   DiskError append(std::string_view path, std::span<const std::uint8_t> bytes);
   DiskError fsync(std::string_view path);
+  DiskError read(std::string_view path, std::uint64_t position, std::uint64_t len, std::vector<std::uint8_t>& out) const;
+  DiskResult<std::uint64_t> size(std::string_view path) const;
   DiskResult<std::vector<std::uint8_t>> read_all(std::string_view path) const;
   // Writes a whole small file durably the way Kafka writes checkpoints: tmp file, fsync, rename, sync_dir.
   DiskError write_file_atomic(std::string_view path, std::span<const std::uint8_t> bytes);

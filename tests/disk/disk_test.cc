@@ -26,6 +26,18 @@ FileId make(Disk& d, std::string_view path, std::string_view text) {
 }
 }  // namespace
 
+TEST_CASE("Reads by path return the bytes at a position") {
+  Disk d;
+  make(d, "t-0/a.log", "0123456789");
+  std::vector<std::uint8_t> out;
+  REQUIRE(d.read("t-0/a.log", 3, 4, out) == DiskError::kOk);
+  CHECK(std::string(out.begin(), out.end()) == "3456");
+  REQUIRE(d.read("t-0/a.log", 8, 100, out) == DiskError::kOk);
+  CHECK(out.size() == 2);
+  CHECK(d.size("t-0/a.log").value == 10);
+  CHECK(d.read("t-0/none", 0, 1, out) == DiskError::kNotFound);
+}
+
 TEST_CASE("A process crash keeps every written byte") {
   Disk d;
   make(d, "t-0/a.log", "hello");
