@@ -216,6 +216,25 @@ TEST_CASE("The real-file mirror reproduces the written bytes on the host") {
   std::filesystem::remove_all(root);
 }
 
+TEST_CASE("After a power loss the mirror holds what survived") {
+  const auto root = std::filesystem::temp_directory_path() / "kafkasim-disk-mirror-power";
+  std::filesystem::remove_all(root);
+  Disk d;
+  REQUIRE(d.set_mirror_dir(root.string()).ok);
+  const FileId kept = make(d, "t-0/kept", "durable");
+  REQUIRE(d.fsync(kept) == DiskError::kOk);
+  REQUIRE(d.append(kept, bytes("-lost-tail")) == DiskError::kOk);
+  make(d, "t-0/vanishes", "x");
+  Rng rng(4);
+  d.power_loss(rng);
+  std::ifstream in(root / "t-0/kept", std::ios::binary);
+  const std::string host((std::istreambuf_iterator<char>(in)), {});
+  CHECK(host == contents(d, "t-0/kept"));
+  CHECK_FALSE(std::filesystem::exists(root / "t-0/vanishes"));
+  CHECK(d.mirror_status().ok);
+  std::filesystem::remove_all(root);
+}
+
 TEST_CASE("A mirror into an unwritable place is a Status, not a crash") {
   Disk d;
   const Status s = d.set_mirror_dir("/proc/kafkasim-cannot-exist");
