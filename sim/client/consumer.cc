@@ -88,6 +88,7 @@ void Consumer::on_crash() {
   assigned_topic_counts_.clear();
   coordinator_ = -1;
   coordinator_pending_ = false;
+  coordinator_retry_at_us_ = 0;
   group_state_ = GroupState::kUnjoined;
   // A static member keeps nothing either: the coordinator recognises it by group.instance.id.
   member_id_.clear();
@@ -230,10 +231,20 @@ void Consumer::request_metadata() {
       }
       v[static_cast<std::size_t>(p.tp.partition)] = {p.leader, p.leader_epoch};
     }
+    // A broker that just restarted may not know the topics yet: keep what we knew and ask again
+    // (Kafka retries UNKNOWN_TOPIC_OR_PARTITION).
+    bool missing = false;
+    for (const auto& t : subscription_) missing = missing || fresh.count(t) == 0;
+    for (const auto& tp : manual_assignment_) missing = missing || fresh.count(tp.topic) == 0;
+    if (missing) {
+      for (auto& [topic, parts] : fresh) metadata_[topic] = std::move(parts);
+      after(ms_to_us(config_.retry_backoff_ms), [this] { request_metadata(); });
+      return send_fetches();
+    }
     metadata_ = std::move(fresh);
     if (!assigned_topic_counts_.empty() && group_state_ == GroupState::kStable) {
       for (const auto& [topic, count] : assigned_topic_counts_) {
-        if (partition_count(topic) != count && partition_count(topic) > 0 && !rejoin_needed_) {
+        if (partition_count(topic) != count && !rejoin_needed_) {
           trace("consumer.metadata_changed", fmt::format("{} now has {} partitions (was {}): the leader rejoins", topic,
                                                          partition_count(topic), count));
           rejoin_needed_ = true;

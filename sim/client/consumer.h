@@ -221,6 +221,7 @@ class Consumer : public Node, public net::Endpoint {
   std::map<std::string, std::int32_t> assigned_topic_counts_;
   std::int32_t coordinator_ = -1;
   bool coordinator_pending_ = false;
+  TimeUs coordinator_retry_at_us_ = 0;
   GroupState group_state_ = GroupState::kUnjoined;
   std::string member_id_;
   std::int32_t generation_ = -1;

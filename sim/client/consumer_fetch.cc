@@ -44,6 +44,13 @@ void Consumer::poll() {
       return schedule_poll(timeout_us);
     }
     if (rejoin_needed_ || group_state_ != GroupState::kStable) {
+      // Kafka joins only with metadata for every subscribed topic (the leader assigns from it).
+      for (const auto& t : subscription_) {
+        if (partition_count(t) == 0) {
+          request_metadata();
+          return schedule_poll(timeout_us);
+        }
+      }
       join_group();
       if (group_state_ != GroupState::kStable || rejoin_needed_) return schedule_poll(timeout_us);
     }

@@ -34,6 +34,15 @@ bool Consumer::cooperative() const {
 
 void Consumer::ensure_coordinator() {
   if (coordinator_ >= 0 || coordinator_pending_ || !is_up()) return;
+  if (sim().now() < coordinator_retry_at_us_) {
+    // retry.backoff.ms between lookups (the brokers may still name a dead coordinator).
+    coordinator_pending_ = true;
+    after(coordinator_retry_at_us_ - sim().now(), [this] {
+      coordinator_pending_ = false;
+      ensure_coordinator();
+    });
+    return;
+  }
   coordinator_pending_ = true;
   auto req = std::make_shared<protocol::FindCoordinatorRequest>();
   req->key = config_.group_id;
@@ -54,6 +63,7 @@ void Consumer::coordinator_lost(const char* why) {
   if (coordinator_ < 0) return;
   trace("consumer.coordinator_lost", fmt::format("coordinator broker {} unusable ({})", coordinator_, why));
   coordinator_ = -1;
+  coordinator_retry_at_us_ = sim().now() + ms_to_us(config_.retry_backoff_ms);
   if (group_state_ == GroupState::kJoining || group_state_ == GroupState::kSyncing) {
     group_state_ = GroupState::kUnjoined;
     rejoin_needed_ = true;
@@ -178,6 +188,7 @@ void Consumer::handle_join(const protocol::JoinGroupResponse& resp) {
     // The leader runs the assignor over the members' subscriptions and its own metadata.
     std::vector<assign::MemberSubscription> subs;
     assign::PartitionsPerTopic topics;
+    std::map<std::string, std::int32_t> snapshot;  // every subscribed topic, 0 when unknown
     for (const auto& jm : resp.members) {
       assign::MemberSubscription s;
       s.member_id = jm.member_id;
@@ -187,13 +198,14 @@ void Consumer::handle_join(const protocol::JoinGroupResponse& resp) {
       if (jm.metadata.generation >= 0) s.generation = jm.metadata.generation;
       for (const auto& t : s.topics) {
         if (partition_count(t) > 0) topics[t] = partition_count(t);
+        snapshot[t] = partition_count(t);
       }
       subs.push_back(std::move(s));
     }
     const auto strategy = assign::parse_strategy(protocol_);
     KS_ASSERT_MSG(strategy.has_value(), protocol_);
     const assign::AssignResult result = assign::assign(*strategy, topics, subs);
-    assigned_topic_counts_ = topics;
+    assigned_topic_counts_ = snapshot;
     for (const auto& [member, tps] : result.now) {
       protocol::SyncGroupAssignment a;
       a.member_id = member;

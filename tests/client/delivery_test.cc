@@ -88,18 +88,20 @@ TEST_CASE("idempotent processing with a dedup store processes every record exact
   CHECK(c.consumers.at("c2")->stats().duplicates_skipped > 0);
 }
 
-TEST_CASE("commit-after-processing loses no record across seeds with consumer and coordinator crashes") {
+TEST_CASE("commit-after-processing loses no record across seeds with consumer and broker crashes") {
 #ifdef __SANITIZE_ADDRESS__
   const std::uint64_t seeds = 3;
 #else
-  const std::uint64_t seeds = 12;
+  const std::uint64_t seeds = 16;
 #endif
-  for (std::uint64_t seed = 100; seed < 100 + seeds; ++seed) {
+  // Seeds 10 and 14 once found a leader assigning from empty metadata after a broker restart.
+  for (std::uint64_t seed = 10; seed < 10 + seeds; ++seed) {
     INFO("seed " << seed);
     GroupFixture c(seed);
-    c.create_topic("orders", 4, 3);
+    c.create_topic("orders", 6, 3);
     c.sim.run_until(sec_to_us(3));
     auto& p = c.add_producer({});
+    Rng rng(seed * 7);
     for (const char* name : {"c1", "c2", "c3"}) {
       auto cc = consumer_config(name, "g");
       cc.mode = client::ProcessingMode::kCommitAfterProcessing;
@@ -107,22 +109,38 @@ TEST_CASE("commit-after-processing loses no record across seeds with consumer an
       cc.max_poll_records = 20;
       cc.processing_time_us = ms_to_us(5);
       cc.session_timeout_ms = 10000;
+      if (seed % 2 == 1) cc.assignment_strategies = {"cooperative-sticky"};
+      if (seed % 3 == 0) cc.group_instance_id = std::string("i-") + name;
       c.add_consumer(cc, {"orders"});
     }
-    Rng rng(seed);
-    for (int round = 0; round < 30; ++round) {
+    for (int round = 0; round < 40; ++round) {
       c.produce(p, "orders", 20);
       c.sim.run_until(c.sim.now() + ms_to_us(rng.between(100, 900)));
-      if (round == 8) c.sim.crash_node(c.consumers.at("c1")->id());
-      if (round == 12) {
-        cluster::Broker* coord = c.coordinator_of("g");
-        if (coord != nullptr) c.sim.crash_node(coord->id());
+      const auto action = rng.uniform(12);
+      client::Consumer* victim = c.consumers.at("c" + std::to_string(1 + rng.uniform(3)));
+      if (action == 0 && victim->is_up()) c.sim.crash_node(victim->id());
+      if (action == 1 && !victim->is_up()) c.sim.restart_node(victim->id());
+      if (action == 2) {
+        if (cluster::Broker* coord = c.coordinator_of("g")) c.sim.crash_node(coord->id());
       }
-      if (round == 20) c.sim.restart_node(c.consumers.at("c1")->id());
+      if (action == 3) {
+        for (auto* b : c.brokers) {
+          if (!b->is_up()) c.sim.restart_node(b->id());
+        }
+      }
     }
-    c.sim.run_until(c.sim.now() + sec_to_us(90));
+    for (auto* b : c.brokers) {
+      if (!b->is_up()) c.sim.restart_node(b->id());
+    }
+    for (auto& [name, consumer] : c.consumers) {
+      if (!consumer->is_up()) c.sim.restart_node(consumer->id());
+    }
+    c.sim.run_until(c.sim.now() + sec_to_us(120));
     const auto counts = c.processed_counts("c");
     for (const auto& [id, ack] : c.acked) CHECK(counts.count(id) == 1);
-    CHECK(c.acked.size() == 600);
+    CHECK(c.acked.size() == 800);
+    const auto d = c.describe("g");
+    REQUIRE(d.has_value());
+    CHECK(d->state == "Stable");
   }
 }
