@@ -3,8 +3,8 @@
 //                [--font-size PX] [--theme dark|light|high-contrast] [--play] [--speed X]
 // With no SCENARIO it opens the default lesson: the first scenario (by file name) of the lesson library.
 //
-// The engine side is engine::open_session() from sim/engine/session.h (the engine's Session: a Driver
-// built from a scenario file, with the scenario's seed unless --seed overrides it). gui/CMakeLists.txt
+// The engine side is gui::open_run() (gui/open_run.h): engine::open_session() for a scenario file, or a
+// Session rebuilt from a recording's scenario text and seed; --seed overrides the seed. gui/CMakeLists.txt
 // builds this program only when the ks_engine target exists.
 #include <cstdint>
 #include <cstdio>
@@ -16,7 +16,7 @@
 
 #include "gui/app.h"
 #include "gui/lessons.h"
-#include "sim/engine/session.h"
+#include "gui/open_run.h"
 
 int main(int argc, char** argv) {
   namespace gui = kafkasim::gui;
@@ -41,14 +41,14 @@ int main(int argc, char** argv) {
     scenario = lessons.front().path;
   }
   std::string error;
-  std::unique_ptr<kafkasim::engine::Driver> session = kafkasim::engine::open_session(scenario, seed, error);
+  std::unique_ptr<kafkasim::engine::Driver> session = gui::open_run(scenario, seed, error);
   if (session == nullptr) {
     std::fprintf(stderr, "kafkasim: error: %s\n", error.c_str());
     return 2;
   }
   options.title = "kafkasim - " + scenario;
   options.open = [seed](const std::string& path, std::string& open_error) -> std::unique_ptr<kafkasim::engine::Driver> {
-    return kafkasim::engine::open_session(path, seed, open_error);
+    return kafkasim::gui::open_run(path, seed, open_error);
   };
   return gui::run_app(*session, options);
 }
