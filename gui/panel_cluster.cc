@@ -60,21 +60,27 @@ std::map<std::int32_t, NodePlace> place_nodes(const engine::Snapshot& snap, ImVe
     note_client(c.to);
   }
   std::sort(clients.begin(), clients.end());
+  // A short canvas (large text on a small screen) keeps the brokers and drops the row of clients.
+  if (size.y < em * 13) clients.clear();
   const float client_row_h = clients.empty() ? 0.0f : em * 3.6f;
   const ImVec2 centre(origin.x + size.x * 0.5f, origin.y + (size.y - client_row_h) * 0.5f);
   // An ellipse filling the canvas, leaving room for the captions outside the circles.
   const float ring_h = size.y - client_row_h;
-  const float broker_r = std::clamp(std::min(size.x, ring_h) * 1.4f / std::max<float>(static_cast<float>(snap.brokers.size()), 5),
-                                    em * 0.9f, em * 2.0f);
-  const float ring_x = std::max(size.x * 0.5f - broker_r - em * 2.5f, em * 2);
-  const float ring_y = std::max(ring_h * 0.5f - broker_r - em * 1.6f, em * 2);
+  float broker_r = std::clamp(std::min(size.x, ring_h) * 1.4f / std::max<float>(static_cast<float>(snap.brokers.size()), 5),
+                              em * 0.7f, std::min(em * 2.0f, ring_h * 0.16f));
+  const float ring_x = std::max(size.x * 0.5f - broker_r - em * 2.5f, em);
+  const float ring_y = std::max(ring_h * 0.5f - broker_r - em * 1.2f, em);
+  // Neighbours on the ring must not overlap: at most 45% of the shortest chord between them.
+  const float chord = 2.0f * std::min(ring_x, ring_y) *
+                      std::sin(std::numbers::pi_v<float> / std::max<float>(static_cast<float>(snap.brokers.size()), 2));
+  broker_r = std::max(std::min(broker_r, chord * 0.45f), em * 0.55f);
   const auto n = static_cast<float>(snap.brokers.size());
   for (std::size_t i = 0; i < snap.brokers.size(); ++i) {
     const float angle = -std::numbers::pi_v<float> / 2 + 2 * std::numbers::pi_v<float> * static_cast<float>(i) / n;
     places[snap.brokers[i].id] = NodePlace{ImVec2(centre.x + ring_x * std::cos(angle), centre.y + ring_y * std::sin(angle)),
                                            broker_r, true, centre};
   }
-  if (separate_controller) places[snap.controller] = NodePlace{centre, em * 1.1f, false, centre};
+  if (separate_controller) places[snap.controller] = NodePlace{centre, std::min(em * 1.1f, broker_r * 0.8f), false, centre};
   for (std::size_t i = 0; i < clients.size(); ++i) {
     const float x = origin.x + size.x * (static_cast<float>(i) + 0.5f) / static_cast<float>(clients.size());
     places[clients[i]] = NodePlace{ImVec2(x, origin.y + size.y - em * 1.0f), em * 0.55f, false, centre};
@@ -160,8 +166,15 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
   const std::string controller = snap.controller < 0              ? "none"
                                  : is_broker(snap, snap.controller) ? fmt::format("B{}", snap.controller)
                                                                     : fmt::format("node {}", snap.controller);
-  ImGui::TextWrapped("%zu brokers \u00B7 controller %s \u00B7 %zu in flight \u00B7 %zu links cut", snap.brokers.size(),
-                     controller.c_str(), snap.in_flight.size(), snap.cut_links.size());
+  const std::string summary = fmt::format("{} brokers \u00B7 controller {} \u00B7 {} in flight \u00B7 {} links cut",
+                                          snap.brokers.size(), controller, snap.in_flight.size(), snap.cut_links.size());
+  if (ImGui::GetContentRegionAvail().y > em * 16) {
+    ImGui::TextWrapped("%s", summary.c_str());
+  } else {  // a short window keeps its height for the drawing
+    ImGui::SameLine();
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", summary.c_str());
+  }
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 size(std::max(ImGui::GetContentRegionAvail().x, 50.0f), std::max(ImGui::GetContentRegionAvail().y, 50.0f));
   ImGui::InvisibleButton("##cluster_canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
