@@ -55,6 +55,17 @@ Producer::Producer(Simulation& sim, NodeId id, net::Network& net, std::vector<No
 
 Producer::~Producer() = default;
 
+void Producer::reconfigure(ProducerConfig config) {
+  config.client_id = config_.client_id;
+  const bool idempotence_changed = config.enable_idempotence != config_.enable_idempotence;
+  config_ = std::move(config);
+  sim().trace_event(id(), "producer.reconfigure",
+                    fmt::format("{} now uses acks={} enable.idempotence={} linger.ms={} retries={}", config_.client_id,
+                                config_.acks == -1 ? std::string("all") : std::to_string(config_.acks),
+                                config_.enable_idempotence, config_.linger_ms, config_.retries));
+  if (idempotence_changed && config_.enable_idempotence && producer_id_ < 0 && is_up()) init_producer_id();
+}
+
 void Producer::on_start() {
   assign::StickyPartitionerConfig sc;
   sc.batch_size_bytes = config_.batch_size;
@@ -196,7 +207,7 @@ void Producer::send(ProducerRecord record) {
     request_metadata();
     return;
   }
-  if (record.timestamp_ms < 0) record.timestamp_ms = us_to_ms(sim().now());
+  if (record.timestamp_ms < 0) record.timestamp_ms = wall_clock_ms();
   std::int32_t partition;
   const bool keyed = record.key.has_value() && !config_.partitioner_ignore_keys;
   if (config_.round_robin) {

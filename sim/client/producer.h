@@ -90,6 +90,9 @@ class Producer : public Node, public net::Endpoint {
   void flush();
   void set_hooks(ProducerHooks hooks) { hooks_ = std::move(hooks); }
   const ProducerConfig& config() const { return config_; }
+  // A config change while running (kafkasim's shortcut for "restart the client with new configs"):
+  // it applies to batches created from now on; the producer id and connections are kept.
+  void reconfigure(ProducerConfig config);
   const ProducerStats& stats() const { return stats_; }
   std::int64_t producer_id() const { return producer_id_; }
 

@@ -49,6 +49,7 @@ std::string Broker::log_dir(const TopicPartition& tp) const { return tp.str(); }
 void Broker::on_start() {
   shutting_down_ = false;
   recover_logs();
+  power_lost_at_us_ = -1;
   connect_controller();
   after(ms_to_us(config_.broker_heartbeat_interval_ms), [this] { heartbeat_tick(); });
   after(ms_to_us(std::max<std::int64_t>(config_.replica_lag_time_max_ms / 2, 1)), [this] { isr_check_tick(); });
@@ -58,6 +59,8 @@ void Broker::on_start() {
 }
 
 void Broker::on_crash() {
+  leo_at_crash_.clear();
+  for (const auto& [tp, r] : replicas_) leo_at_crash_[tp] = r->log_end_offset();
   controller_conn_ = {};
   broker_epoch_ = -1;
   fenced_ = true;
@@ -72,6 +75,7 @@ void Broker::on_crash() {
 }
 
 void Broker::on_power_loss() {
+  power_lost_at_us_ = sim().now();
   Rng rng = sim().rng(fmt::format("broker.{}.power_loss.{}", broker_id(), incarnation()));
   const PowerLossReport report = disk_.power_loss(rng);
   sim().trace_event(id(), "disk.power_loss",
@@ -162,7 +166,7 @@ Replica* Broker::open_replica(const TopicPartition& tp, std::int64_t recovery_po
   LogOpenOptions options;
   options.recovery_point = recovery_point;
   options.log_start_offset = log_start;
-  options.now_ms = us_to_ms(sim().now());
+  options.now_ms = wall_clock_ms();
   auto opened = PartitionLog::open(disk_, log_dir(tp), log_config_for(tc), options, &report);
   if (!opened.ok()) {
     sim().trace_event(id(), "log.open_failed",
@@ -179,6 +183,14 @@ Replica* Broker::open_replica(const TopicPartition& tp, std::int64_t recovery_po
   }
   auto replica = std::make_unique<Replica>(tp, std::move(opened.value), tc);
   replica->rebuild_producer_state();
+  auto before = leo_at_crash_.find(tp);
+  if (before != leo_at_crash_.end() && before->second > replica->log_end_offset()) {
+    note_truncation(tp, replica->log_end_offset(), before->second,
+                    power_lost_at_us_ >= 0
+                        ? fmt::format("power loss of broker {} at t={}", broker_id(), format_time(power_lost_at_us_))
+                        : std::string("log recovery after a crash"));
+  }
+  if (before != leo_at_crash_.end()) leo_at_crash_.erase(before);
   Replica* raw = replica.get();
   replicas_[tp] = std::move(replica);
   return raw;
@@ -288,7 +300,7 @@ void Broker::isr_check_tick() {
 // ------------------------------------------------------------------------------------------ log upkeep
 
 void Broker::maintenance_tick() {
-  const std::int64_t now_ms = us_to_ms(sim().now());
+  const std::int64_t now_ms = wall_clock_ms();
   for (auto& [tp, r] : replicas_) {
     // Retention never deletes above the HW on a leader (Kafka: deletable segments end below the HW).
     const auto res = r->log().maintain(now_ms, r->high_watermark());

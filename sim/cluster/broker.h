@@ -180,6 +180,10 @@ class Broker : public Node, public net::Endpoint {
   std::uint64_t next_delayed_id_ = 1;
   std::map<std::int32_t, std::unique_ptr<FetchSession>> fetchers_;  // by leader broker
   std::map<protocol::TopicPartition, protocol::PartitionState> metadata_cache_;
+  // Observation only (never read by the broker's logic): each log's end offset when the process last went
+  // down, so a recovery that lost offsets after a power loss can be reported as a truncation.
+  std::map<protocol::TopicPartition, std::int64_t> leo_at_crash_;
+  TimeUs power_lost_at_us_ = -1;
   std::int64_t next_producer_id_ = 0;
   std::int64_t producer_ids_left_ = 0;
 };

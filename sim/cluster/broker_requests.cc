@@ -59,7 +59,7 @@ void Broker::handle_produce(net::ConnectionId conn, const protocol::ProduceReque
       pr.error = metadata_cache_.count(pd.tp) ? ErrorCode::kNotLeaderOrFollower : ErrorCode::kUnknownTopicOrPartition;
     } else {
       Replica& r = *it->second;
-      const Replica::LeaderAppend a = r.append_as_leader(*pd.records, req.acks, sim().now());
+      const Replica::LeaderAppend a = r.append_as_leader(*pd.records, req.acks, wall_clock_ms());
       pr.error = a.error;
       pr.error_message = a.error_message;
       pr.base_offset = a.base_offset;

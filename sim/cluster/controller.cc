@@ -196,6 +196,7 @@ bool Controller::elect_leader(const TopicPartition& tp, PartitionRecord& p, Elec
       sim().trace_event(id(), "controller.offline",
                         fmt::format("{} has no leader: ISR {} has no live member ({}; was led by {})",
                                     tp.str(), p.isr, reason_text(reason), old));
+      if (hooks_.on_leader_change) hooks_.on_leader_change(tp, p, false);
       return true;
     }
     return false;
@@ -209,6 +210,7 @@ bool Controller::elect_leader(const TopicPartition& tp, PartitionRecord& p, Elec
                     fmt::format("{}: broker {} elected leader{} with epoch {} ({}), ISR {}", tp.str(), leader,
                                 unclean ? " UNCLEANLY (out of sync replica)" : "", p.leader_epoch,
                                 reason_text(reason), p.isr));
+  if (hooks_.on_leader_change) hooks_.on_leader_change(tp, p, unclean);
   return true;
 }
 

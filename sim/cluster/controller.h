@@ -16,6 +16,7 @@
 // asked, and then nothing changes until it restarts, with its state intact, as a quorum would keep it);
 // no preferred-leader rebalancing (auto.leader.rebalance.enable); no reassignments.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -49,6 +50,11 @@ struct BrokerRegistration {
 // Why a leader election happened (traced and shown).
 enum class ElectionReason : std::uint8_t { kNewTopic, kLeaderFenced, kControlledShutdown, kBrokerReturned };
 
+// What the controller tells the engine (history checker, visualizer). Set by the engine.
+struct ControllerHooks {
+  std::function<void(const protocol::TopicPartition& tp, const PartitionRecord& record, bool unclean)> on_leader_change;
+};
+
 class Controller : public Node, public net::Endpoint {
  public:
   Controller(Simulation& sim, NodeId id, net::Network& net, BrokerConfig config);
@@ -62,6 +68,7 @@ class Controller : public Node, public net::Endpoint {
   void set_topic_config(const std::string& name, const TopicConfig& config);
   // Pre-registers the brokers the cluster will have (ids) so topic assignment can happen at time 0.
   void expect_brokers(std::vector<std::int32_t> broker_ids);
+  void set_hooks(ControllerHooks hooks) { hooks_ = std::move(hooks); }
 
   const std::map<protocol::TopicPartition, PartitionRecord>& partitions() const { return partitions_; }
   const std::map<std::int32_t, BrokerRegistration>& brokers() const { return brokers_; }
@@ -95,6 +102,7 @@ class Controller : public Node, public net::Endpoint {
 
   net::Network& net_;
   BrokerConfig config_;
+  ControllerHooks hooks_;
   Rng rng_;
   std::map<std::int32_t, BrokerRegistration> brokers_;
   std::map<protocol::TopicPartition, PartitionRecord> partitions_;

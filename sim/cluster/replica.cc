@@ -78,7 +78,7 @@ Replica::Transition Replica::apply_state(const protocol::PartitionState& state, 
   return t;
 }
 
-Replica::LeaderAppend Replica::append_as_leader(Bytes batch, std::int16_t acks, TimeUs now) {
+Replica::LeaderAppend Replica::append_as_leader(Bytes batch, std::int16_t acks, std::int64_t wall_clock_ms) {
   LeaderAppend out;
   KS_ASSERT(role_ == ReplicaRole::kLeader);
   if (acks == -1 && static_cast<std::int32_t>(isr_.size()) < config_.min_insync_replicas) {
@@ -131,7 +131,7 @@ Replica::LeaderAppend Replica::append_as_leader(Bytes batch, std::int16_t acks, 
     }
   }
   const std::int64_t first_offset = log_->log_end_offset();
-  auto res = log_->append_as_leader(batch, leader_epoch_, now / 1000);
+  auto res = log_->append_as_leader(batch, leader_epoch_, wall_clock_ms);
   if (!res.ok()) {
     out.error = to_error_code(res.error);
     out.error_message = to_string(res.error);

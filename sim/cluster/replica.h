@@ -90,7 +90,7 @@ class Replica {
     bool duplicate = false;  // an idempotent retry: answered with the original offsets
     std::string error_message;
   };
-  LeaderAppend append_as_leader(Bytes batch, std::int16_t acks, TimeUs now);
+  LeaderAppend append_as_leader(Bytes batch, std::int16_t acks, std::int64_t wall_clock_ms);
   // Records a follower's fetch at fetch_offset; returns true when the HW advanced.
   bool on_follower_fetch(std::int32_t follower, std::int64_t fetch_offset, TimeUs now);
   // Recomputes the HW from the ISR; returns true when it advanced.

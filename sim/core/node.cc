@@ -32,4 +32,6 @@ TimerId Node::after(TimeUs delay, EventFn fn) {
 
 bool Node::cancel(TimerId id) { return sim_.cancel(id); }
 
+std::int64_t Node::wall_clock_ms() const { return (sim_.now() + clock_skew_us_) / 1000; }
+
 }  // namespace kafkasim

@@ -55,6 +55,12 @@ class Node {
   EventOwner owner() const { return EventOwner{id_, incarnation_}; }
   Simulation& sim() const { return sim_; }
 
+  // The node's own wall clock in ms: sim time plus its clock skew (a skewed clock changes the timestamps
+  // the node writes and its time-based decisions such as retention, never the order of events).
+  std::int64_t wall_clock_ms() const;
+  TimeUs clock_skew_us() const { return clock_skew_us_; }
+  void set_clock_skew_us(TimeUs skew) { clock_skew_us_ = skew; }
+
   // Runs fn after `delay` as this incarnation of the node (discarded if the node crashes first).
   TimerId after(TimeUs delay, EventFn fn);
   bool cancel(TimerId id);
@@ -75,6 +81,7 @@ class Node {
   std::string name_;
   NodeState state_ = NodeState::kDown;
   std::uint64_t incarnation_ = 1;
+  TimeUs clock_skew_us_ = 0;
   std::vector<EventFn> deferred_;  // events that came due while paused, in order
 };
 

@@ -1,0 +1,27 @@
+#pragma once
+// Shared by the run, check-determinism and sweep commands: load a scenario (with --set overrides) and run
+// it headless to the end.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/engine/run.h"
+#include "sim/scenario/scenario.h"
+
+namespace kafkasim::cli {
+
+// Parses SCENARIO (the default lesson when empty) and applies the overrides. On error prints it and
+// returns nullopt (exit code 2 for the caller).
+std::optional<scenario::Scenario> load_scenario(std::string path, const std::vector<std::string>& overrides);
+
+struct RunOutcome {
+  std::uint64_t trace_hash = 0;
+  std::uint64_t events = 0;
+  bool expectations_passed = true;
+};
+
+// Runs to the end of the scenario (or `until_us`), evaluates the expectations. The Run stays usable.
+void run_to_end(engine::Run& run, std::optional<TimeUs> until_us);
+
+}  // namespace kafkasim::cli

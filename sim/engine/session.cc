@@ -1,0 +1,203 @@
+#include "sim/engine/session.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+
+#include "sim/scenario/parser.h"
+
+namespace kafkasim::engine {
+
+namespace {
+constexpr std::size_t kEventsKept = 20000;
+constexpr std::uint64_t kNotableStepLimit = 5'000'000;
+
+std::optional<MarkKind> mark_kind(std::string_view kind) {
+  if (kind == "scenario.action" || kind == "command") return MarkKind::kFault;
+  if (kind == "controller.election" || kind == "controller.unclean_election" || kind == "controller.offline") {
+    return MarkKind::kElection;
+  }
+  if (kind == "controller.isr_shrink" || kind == "controller.isr_expand") return MarkKind::kIsrChange;
+  if (kind.rfind("group.rebalance", 0) == 0 || kind == "group.stable") return MarkKind::kRebalance;
+  if (kind == "scenario.pause_point") return MarkKind::kPausePoint;
+  if (kind == "scenario.narrate") return MarkKind::kNarration;
+  return std::nullopt;
+}
+
+bool notable(std::string_view kind) {
+  return mark_kind(kind).has_value() || kind == "producer.batch_failed" || kind == "replica.truncate" ||
+         kind.rfind("node.", 0) == 0 || kind.rfind("group.", 0) == 0;
+}
+}  // namespace
+
+Session::Session(scenario::Scenario scenario, RunOptions options)
+    : scenario_(std::move(scenario)), options_(std::move(options)) {
+  rebuild();
+}
+
+Session::~Session() {
+  if (run_) run_->sim().trace().remove_observer(this);
+}
+
+void Session::rebuild() {
+  if (run_) run_->sim().trace().remove_observer(this);
+  run_.reset();
+  events_.clear();
+  marks_.clear();
+  run_ = std::make_unique<Run>(scenario_, options_);
+  run_->sim().trace().add_observer(this);
+  run_->start();
+  next_replayed_command_ = 0;
+  finished_reported_ = false;
+  report_time_us_ = -1;
+  snapshot_dirty_ = true;
+}
+
+void Session::on_trace(const TraceRecord& r) {
+  events_.push_back(EventView{r.event_number, r.time, r.node.value, std::string(r.kind), r.details});
+  if (events_.size() > kEventsKept) events_.pop_front();
+  if (auto mk = mark_kind(r.kind)) marks_.push_back(TimelineMark{r.time, r.event_number, *mk, r.details});
+  if (notable(r.kind)) notable_seen_ = true;
+}
+
+bool Session::step_one() {
+  Simulation& sim = run_->sim();
+  while (next_replayed_command_ < commands_.size() &&
+         commands_[next_replayed_command_].first <= sim.events_executed()) {
+    run_->apply(commands_[next_replayed_command_].second);
+    ++next_replayed_command_;
+  }
+  if (sim.now() >= run_->duration_us()) return false;
+  if (sim.next_event_time() > run_->duration_us()) {
+    sim.run_until(run_->duration_us());
+    return false;
+  }
+  return sim.step();
+}
+
+void Session::after_change() {
+  snapshot_dirty_ = true;
+  if (finished() && !finished_reported_) {
+    finished_reported_ = true;
+    run_->finish();
+    report_time_us_ = run_->sim().now();
+  }
+}
+
+void Session::advance_to(TimeUs until_us, std::uint64_t max_events) {
+  Simulation& sim = run_->sim();
+  until_us = std::min(until_us, run_->duration_us());
+  std::uint64_t n = 0;
+  while (n < max_events && sim.next_event_time() <= until_us) {
+    if (!step_one()) break;
+    ++n;
+  }
+  if (n < max_events && sim.next_event_time() > until_us && until_us > sim.now()) sim.run_until(until_us);
+  after_change();
+}
+
+bool Session::step_event() {
+  const bool ok = step_one();
+  after_change();
+  return ok;
+}
+
+bool Session::step_notable() {
+  notable_seen_ = false;
+  bool ok = true;
+  for (std::uint64_t i = 0; i < kNotableStepLimit && !notable_seen_; ++i) {
+    ok = step_one();
+    if (!ok) break;
+  }
+  after_change();
+  return ok;
+}
+
+void Session::seek(TimeUs time_us) {
+  if (time_us < run_->sim().now()) rebuild();
+  advance_to(time_us, UINT64_MAX);
+}
+
+void Session::seek_event(std::uint64_t event_number) {
+  if (event_number < run_->sim().events_executed()) rebuild();
+  while (run_->sim().events_executed() < event_number) {
+    if (!step_one()) break;
+  }
+  after_change();
+}
+
+void Session::apply(const Command& command) {
+  // A command after a seek backwards replaces the commands that came later in the abandoned future.
+  const std::uint64_t at = run_->sim().events_executed();
+  commands_.erase(std::remove_if(commands_.begin(), commands_.end(), [&](const auto& c) { return c.first > at; }),
+                  commands_.end());
+  commands_.emplace_back(at, command);
+  next_replayed_command_ = commands_.size();
+  run_->apply(command);
+  after_change();
+}
+
+TimeUs Session::now_us() const { return run_->sim().now(); }
+TimeUs Session::duration_us() const { return run_->duration_us(); }
+bool Session::finished() const { return run_->sim().now() >= run_->duration_us(); }
+
+TimeUs Session::next_pause_point_us() const {
+  const TimeUs now = run_->sim().now();
+  for (const scenario::TimelineEvent& ev : scenario_.timeline) {
+    if (ev.pause_point && ev.at_us > now) return ev.at_us;
+  }
+  return -1;
+}
+
+const Snapshot& Session::snapshot() {
+  if (!snapshot_dirty_) return snapshot_;
+  const TimeUs now = run_->sim().now();
+  if (report_time_us_ < 0 || now - report_time_us_ >= sec_to_us(1) || now == report_time_us_) {
+    if (report_time_us_ != now) run_->check_now();
+    report_time_us_ = now;
+  }
+  snapshot_ = run_->snapshot();
+  snapshot_dirty_ = false;
+  return snapshot_;
+}
+
+std::vector<EventView> Session::recent_events(std::size_t max, const std::string& kind_prefix) const {
+  std::vector<EventView> out;
+  for (auto it = events_.rbegin(); it != events_.rend() && out.size() < max; ++it) {
+    if (kind_prefix.empty() || it->kind.rfind(kind_prefix, 0) == 0) out.push_back(*it);
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+std::string scenario_dir() {
+  if (const char* env = std::getenv("KAFKASIM_SCENARIOS"); env != nullptr && *env != '\0') return env;
+#ifdef KAFKASIM_SOURCE_DIR
+  return std::string(KAFKASIM_SOURCE_DIR) + "/scenarios";
+#else
+  return "scenarios";
+#endif
+}
+
+std::string default_scenario_path() {
+  std::error_code ec;
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(scenario_dir(), ec)) {
+    if (entry.path().extension() == ".yaml") files.push_back(entry.path().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files.empty() ? std::string() : files.front();
+}
+
+std::unique_ptr<Driver> open_session(const std::string& path, std::optional<std::uint64_t> seed, std::string& error) {
+  scenario::ParseResult parsed = scenario::parse_scenario_file(path);
+  if (!parsed.ok()) {
+    error = parsed.error_text();
+    return nullptr;
+  }
+  RunOptions options;
+  options.seed = seed;
+  return std::make_unique<Session>(std::move(*parsed.scenario), std::move(options));
+}
+
+}  // namespace kafkasim::engine

@@ -1,0 +1,77 @@
+#pragma once
+// Session: the engine::Driver of the visualizer: one Run with time control.
+//
+// Seeking backwards is exact: the Run is rebuilt from the same scenario and seed and re-executed up to the
+// target, re-applying every command at the event number where it was first applied (commands are applied
+// between events, so "after event N" pins them). Forward seeks just run on. Snapshots are rebuilt lazily
+// after anything changed; the checker report is refreshed at most once per second of sim time (and when
+// the run ends or time stands still), because it reads the whole history.
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/engine/driver.h"
+#include "sim/engine/run.h"
+#include "sim/scenario/scenario.h"
+
+namespace kafkasim::engine {
+
+class Session : public Driver, private TraceObserver {
+ public:
+  Session(scenario::Scenario scenario, RunOptions options);
+  ~Session() override;
+
+  void advance_to(TimeUs until_us, std::uint64_t max_events) override;
+  bool step_event() override;
+  bool step_notable() override;
+  void seek(TimeUs time_us) override;
+  void seek_event(std::uint64_t event_number) override;
+  void apply(const Command& command) override;
+
+  TimeUs now_us() const override;
+  TimeUs duration_us() const override;
+  bool finished() const override;
+  TimeUs next_pause_point_us() const override;
+
+  const Snapshot& snapshot() override;
+  const std::vector<TimelineMark>& marks() const override { return marks_; }
+  std::vector<EventView> recent_events(std::size_t max, const std::string& kind_prefix) const override;
+
+  Run& run() { return *run_; }
+  const std::vector<std::pair<std::uint64_t, Command>>& commands() const { return commands_; }
+
+ private:
+  void on_trace(const TraceRecord& record) override;
+  void rebuild();
+  // Runs one event, applying recorded commands due at this event boundary first. False at the end.
+  bool step_one();
+  void after_change();
+
+  scenario::Scenario scenario_;
+  RunOptions options_;
+  std::unique_ptr<Run> run_;
+  std::vector<std::pair<std::uint64_t, Command>> commands_;  // (events executed when applied, command)
+  std::size_t next_replayed_command_ = 0;
+  bool replaying_ = false;
+  std::deque<EventView> events_;  // the most recent events, oldest first
+  std::vector<TimelineMark> marks_;
+  bool notable_seen_ = false;
+  Snapshot snapshot_;
+  bool snapshot_dirty_ = true;
+  TimeUs report_time_us_ = -1;
+  bool finished_reported_ = false;
+};
+
+// Opens a scenario file as a Session; nullptr with `error` (file:line:column ...) on bad input.
+// `seed` overrides the scenario's seed when set.
+std::unique_ptr<Driver> open_session(const std::string& path, std::optional<std::uint64_t> seed, std::string& error);
+
+// Where the lesson library lives: $KAFKASIM_SCENARIOS, else the source tree's scenarios/.
+std::string scenario_dir();
+// The default lesson (first scenario of the library by file name), or "" when none is found.
+std::string default_scenario_path();
+
+}  // namespace kafkasim::engine
