@@ -1,5 +1,6 @@
 #include "sim/engine/run.h"
 #include "sim/engine/workload.h"
+#include "sim/cluster/group_coordinator.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -227,6 +228,7 @@ void Run::build() {
     producers_.push_back(&p);
     workloads_.push_back(std::make_unique<ProducerWorkload>(*this, ps, p, next_record_id_));
   }
+  build_groups();
   for (const scenario::Expectation& x : scenario_.expectations) {
     ExpectationResult r;
     r.text = x.text;
@@ -246,6 +248,7 @@ void Run::start() {
   for (cluster::Broker* b : brokers_) sim_->start_node(b->id());
   // Topics are created once the brokers have registered (a few ms of sim time), as an admin client would.
   sim_->at(ms_to_us(10), [this] {
+    cluster::create_internal_topics(*controller_, broker_config_, static_cast<int>(brokers_.size()));
     for (const scenario::TopicSpec& ts : scenario_.topics) {
       const auto err = controller_->create_topic(ts.name, ts.partitions, ts.replication_factor, topic_configs_[ts.name]);
       if (err != protocol::ErrorCode::kNone) {
@@ -293,7 +296,10 @@ NodeId Run::node_of(const scenario::NodeRef& ref) const {
         if (scenario_.producers[i].id == ref.name) return producers_[i]->id();
       }
       break;
-    default: break;
+    case scenario::NodeRef::Kind::kConsumer:
+      if (const Member* m = find_member(ref.group, ref.name)) return m->consumer->id();
+      break;
+    case scenario::NodeRef::Kind::kProcessor: break;
   }
   return kNoNode;
 }

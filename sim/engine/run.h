@@ -12,11 +12,13 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "sim/check/checker.h"
 #include "sim/check/history.h"
+#include "sim/client/consumer.h"
 #include "sim/client/producer.h"
 #include "sim/cluster/broker.h"
 #include "sim/cluster/controller.h"
@@ -89,9 +91,12 @@ class Run {
   const check::History& history() const { return history_; }
   net::Network& network() { return *net_; }
   cluster::Controller& controller() { return *controller_; }
+  const cluster::Controller& controller() const { return *controller_; }
   const std::vector<cluster::Broker*>& brokers() const { return brokers_; }
   cluster::Broker* broker(std::int32_t id) const;
   const std::vector<client::Producer*>& producers() const { return producers_; }
+  // Every consumer group member ever created (killed ones included), in creation order.
+  std::vector<std::pair<std::string, const client::Consumer*>> consumers() const;
   // Errors each producer saw, by Kafka error name (the expectation errors(producer, CODE)).
   std::int64_t producer_errors(const std::string& producer, const std::string& code) const;
   std::string narration() const { return narration_; }
@@ -132,6 +137,19 @@ class Run {
   std::vector<cluster::Broker*> brokers_;
   std::vector<client::Producer*> producers_;
   std::vector<std::unique_ptr<ProducerWorkload>> workloads_;
+  // Consumer group members, in creation order ("group/name" names them in the timeline).
+  struct Member {
+    std::string group;
+    std::string name;
+    client::Consumer* consumer = nullptr;
+  };
+  std::vector<Member> members_;
+  std::map<std::string, std::shared_ptr<std::set<std::uint64_t>>> dedup_stores_;
+  std::int32_t next_consumer_node_ = 3000;
+  void build_groups();
+  client::Consumer* add_member(const scenario::ConsumerGroupSpec& spec, const std::string& name,
+                               const std::string& instance_id, TimeUs start_us);
+  const Member* find_member(const std::string& group, const std::string& name) const;
   std::map<std::string, cluster::TopicConfig> topic_configs_;
   check::History history_;
   // The latest leader change per partition (the cause of a later truncation).

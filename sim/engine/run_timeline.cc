@@ -77,7 +77,9 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
       break;
     case ActionKind::kIsolate:
       note_fault(fmt::format("isolate {}", refs_text(ev.nodes)), false);
-      for (const auto& ref : ev.nodes) net_->isolate(node_of(ref));
+      for (const auto& ref : ev.nodes) {
+        if (NodeId n = node_of(ref); n != kNoNode) net_->isolate(n);
+      }
       break;
     case ActionKind::kHeal:
       note_fault("heal the network", false);
@@ -109,11 +111,15 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
     }
     case ActionKind::kPause:
       note_fault(fmt::format("pause {}", refs_text(ev.nodes)), false);
-      for (const auto& ref : ev.nodes) sim_->pause_node(node_of(ref));
+      for (const auto& ref : ev.nodes) {
+        if (NodeId n = node_of(ref); sim_->node(n) != nullptr) sim_->pause_node(n);
+      }
       break;
     case ActionKind::kResume:
       note_fault(fmt::format("resume {}", refs_text(ev.nodes)), false);
-      for (const auto& ref : ev.nodes) sim_->resume_node(node_of(ref));
+      for (const auto& ref : ev.nodes) {
+        if (NodeId n = node_of(ref); sim_->node(n) != nullptr) sim_->resume_node(n);
+      }
       break;
     case ActionKind::kSlowDisk:
       note_fault(fmt::format("slow disk on {} (+{} per I/O)", refs_text(ev.nodes), format_time(ev.delay_us)), false);
@@ -204,7 +210,9 @@ void Run::revert_action(const scenario::TimelineEvent& ev) {
   switch (ev.kind) {
     case ActionKind::kPause:
       note_fault(fmt::format("resume {} (after {})", refs_text(ev.nodes), format_time(*ev.for_us)), false);
-      for (const auto& ref : ev.nodes) sim_->resume_node(node_of(ref));
+      for (const auto& ref : ev.nodes) {
+        if (NodeId n = node_of(ref); sim_->node(n) != nullptr) sim_->resume_node(n);
+      }
       break;
     case ActionKind::kPartition:
     case ActionKind::kOneWay:
