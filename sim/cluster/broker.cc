@@ -267,7 +267,7 @@ void Broker::handle_alter_partition_response(const protocol::AlterPartitionRespo
 void Broker::maybe_alter_isr(Replica& r) {
   if (r.role() != ReplicaRole::kLeader || r.alter_pending() || broker_epoch_ < 0) return;
   std::string reason;
-  auto wanted = r.isr_change_wanted(sim().now(), ms_to_us(config_.replica_lag_time_max_ms), reason);
+  auto wanted = r.isr_change_wanted(sim().now(), ms_to_us(config_.replica_lag_time_max_ms), reason, &live_brokers_);
   if (!wanted) return;
   if (!controller_conn_.valid() || !net_.is_open(controller_conn_)) return;
   auto req = std::make_shared<protocol::AlterPartitionRequest>();

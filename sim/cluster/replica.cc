@@ -188,7 +188,8 @@ bool Replica::maybe_advance_hw() {
 }
 
 std::optional<std::vector<std::int32_t>> Replica::isr_change_wanted(TimeUs now, TimeUs lag_max_us,
-                                                                     std::string& reason) {
+                                                                     std::string& reason,
+                                                                     const std::vector<std::int32_t>* eligible) {
   if (role_ != ReplicaRole::kLeader || alter_pending_) return std::nullopt;
   std::vector<std::int32_t> out_of_sync;
   for (std::int32_t r : isr_) {
@@ -208,6 +209,8 @@ std::optional<std::vector<std::int32_t>> Replica::isr_change_wanted(TimeUs now, 
   }
   for (std::int32_t r : replicas_) {
     if (r == self_ || contains(isr_, r)) continue;
+    // A crashed (fenced) follower that had caught up would be proposed forever and block the others.
+    if (eligible != nullptr && !contains(*eligible, r)) continue;
     auto it = followers_.find(r);
     if (it == followers_.end() || it->second.last_fetch_us < 0) continue;
     const std::int64_t leo = it->second.log_end_offset;

@@ -95,8 +95,11 @@ class Replica {
   bool on_follower_fetch(std::int32_t follower, std::int64_t fetch_offset, TimeUs now);
   // Recomputes the HW from the ISR; returns true when it advanced.
   bool maybe_advance_hw();
-  // The ISR change the leader should propose now, if any (reason filled).
-  std::optional<std::vector<std::int32_t>> isr_change_wanted(TimeUs now, TimeUs lag_max_us, std::string& reason);
+  // The ISR change the leader should propose now, if any (reason filled). Only brokers in `eligible` (the
+  // live ones: registered, unfenced, not shutting down) may be added, as Kafka's
+  // Partition.isReplicaIsrEligible (KIP-841); nullptr: any.
+  std::optional<std::vector<std::int32_t>> isr_change_wanted(TimeUs now, TimeUs lag_max_us, std::string& reason,
+                                                             const std::vector<std::int32_t>* eligible = nullptr);
   bool alter_pending() const { return alter_pending_; }
   void set_alter_pending(bool pending, std::vector<std::int32_t> proposed = {});
   void on_alter_result(const protocol::AlterPartitionResponse& resp);
