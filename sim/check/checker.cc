@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <set>
 #include <tuple>
-#include <unordered_map>
-#include <unordered_set>
+#include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -121,7 +121,7 @@ class Checker {
 
   void check_topics(Report& r) {
     std::map<std::string, TopicCounts> topics;
-    std::unordered_set<std::uint64_t> seen;  // membership only, never iterated
+    std::set<std::uint64_t> seen;  // membership only, never iterated
     for (const Send& s : h_.sends()) {
       if (!seen.insert(s.record_id).second) continue;
       TopicCounts& c = topic(topics, s.tp.topic);
@@ -167,7 +167,7 @@ class Checker {
   // nonmonotonic-send: walking the log in offset order, a producer's sends must come in send order.
   void check_send_order(TopicCounts& c, const PartitionFinal& p) {
     std::map<NameId, std::uint32_t> last_send;  // producer -> highest Send index seen so far
-    std::unordered_set<std::uint64_t> seen;     // membership only, never iterated
+    std::set<std::uint64_t> seen;     // membership only, never iterated
     for (const ReadableRecord& rec : p.records) {
       const internal::RecordInfo* info = ix_.record(rec.record_id);
       if (info == nullptr || info->send == internal::kNone || !seen.insert(rec.record_id).second) continue;
@@ -187,8 +187,8 @@ class Checker {
   GroupCounts check_group(NameId g) {
     GroupCounts out;
     out.group = h_.str(g);
-    std::unordered_map<std::uint64_t, const Processed*> first;
-    std::unordered_map<std::uint64_t, std::uint32_t> times;
+    std::map<std::uint64_t, const Processed*> first;
+    std::map<std::uint64_t, std::uint32_t> times;
     for (const Processed& p : h_.processed()) {
       if (p.group != g) continue;
       auto [it, inserted] = first.emplace(p.record_id, &p);
@@ -224,7 +224,7 @@ class Checker {
   }
 
   void check_group_loss(NameId g, const GroupOffset& o,
-                        const std::unordered_map<std::uint64_t, const Processed*>& processed,
+                        const std::map<std::uint64_t, const Processed*>& processed,
                         GroupCounts& out) {
     const PartitionFinal* p = ix_.partition(o.tp);
     if (p == nullptr || o.committed < 0) return;
@@ -363,7 +363,7 @@ class Checker {
   const FinalState& f_;
   Index ix_;
   std::vector<Candidate> candidates_;
-  std::unordered_map<std::uint64_t, const Poll*> polled_;  // of the group being checked: first Poll
+  std::map<std::uint64_t, const Poll*> polled_;  // of the group being checked: first Poll
 };
 
 }  // namespace

@@ -45,7 +45,6 @@ Index::Index(const History& history, const FinalState& final_state) : h_(history
 
 void Index::index_records() {
   const auto& sends = h_.sends();
-  records_.reserve(sends.size());
   for (std::size_t i = 0; i < sends.size(); ++i) records_[sends[i].record_id].send = index_of(i);
   const auto& acks = h_.acks();
   for (std::size_t i = 0; i < acks.size(); ++i) {

@@ -6,7 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -102,8 +102,8 @@ class Index {
 
   const History& h_;
   const FinalState& f_;
-  std::unordered_map<std::uint64_t, RecordInfo> records_;
-  std::unordered_map<std::uint64_t, std::vector<Location>> readable_;
+  std::map<std::uint64_t, RecordInfo> records_;
+  std::map<std::uint64_t, std::vector<Location>> readable_;
   std::map<TopicPartition, const PartitionFinal*> partitions_;
   std::map<TopicPartition, std::vector<const Truncation*>> truncations_;
   std::map<TopicPartition, std::vector<const LeaderChange*>> leader_changes_;

@@ -16,12 +16,15 @@ TimerId EventQueue::schedule(TimeUs at, EventOwner owner, EventFn fn) {
     slot = static_cast<std::uint32_t>(slots_.size());
     slots_.emplace_back();
   }
+  KS_ASSERT_MSG(slot < (1u << kSlotBits), "more than 16.7 million pending events");
+  KS_ASSERT_MSG(next_seq_ < (std::uint64_t{1} << (64 - kSlotBits)), "more than 2^40 events scheduled");
   Slot& s = slots_[slot];
   s.fn = std::move(fn);
   s.owner = owner;
   s.live = true;
-  heap_.push_back(Entry{at, next_seq_++, slot, s.generation});
-  std::push_heap(heap_.begin(), heap_.end(), later);
+  s.key = (next_seq_++ << kSlotBits) | slot;
+  heap_.push_back(Entry{at, s.key});
+  std::push_heap(heap_.begin(), heap_.end(), Later{});
   ++live_;
   return TimerId{slot, s.generation};
 }
@@ -41,6 +44,7 @@ void EventQueue::release(std::uint32_t slot) {
   Slot& s = slots_[slot];
   s.fn.reset();
   s.live = false;
+  s.key = UINT64_MAX;
   ++s.generation;
   free_slots_.push_back(slot);
   --live_;
@@ -49,9 +53,9 @@ void EventQueue::release(std::uint32_t slot) {
 void EventQueue::drop_stale_top() {
   while (!heap_.empty()) {
     const Entry& top = heap_.front();
-    const Slot& s = slots_[top.slot];
-    if (s.live && s.generation == top.generation) return;
-    std::pop_heap(heap_.begin(), heap_.end(), later);
+    const Slot& s = slots_[top.key & ((1u << kSlotBits) - 1)];
+    if (s.live && s.key == top.key) return;
+    std::pop_heap(heap_.begin(), heap_.end(), Later{});
     heap_.pop_back();
   }
 }
@@ -64,15 +68,16 @@ TimeUs EventQueue::next_time() {
 bool EventQueue::pop(Popped& out) {
   drop_stale_top();
   if (heap_.empty()) return false;
-  std::pop_heap(heap_.begin(), heap_.end(), later);
+  std::pop_heap(heap_.begin(), heap_.end(), Later{});
   const Entry e = heap_.back();
   heap_.pop_back();
-  Slot& s = slots_[e.slot];
+  const auto slot = static_cast<std::uint32_t>(e.key & ((1u << kSlotBits) - 1));
+  Slot& s = slots_[slot];
   out.time = e.time;
-  out.seq = e.seq;
+  out.seq = e.key >> kSlotBits;
   out.owner = s.owner;
   out.fn = std::move(s.fn);
-  release(e.slot);
+  release(slot);
   return true;
 }
 

@@ -50,21 +50,26 @@ class EventQueue {
   std::uint64_t scheduled_total() const { return next_seq_; }
 
  private:
+  // 16 bytes: key = sequence << 24 | slot. Ordering by (time, key) is ordering by (time, sequence), since
+  // sequences are unique; the slot's copy of the key tells a live entry from a stale one.
+  static constexpr int kSlotBits = 24;
   struct Entry {
     TimeUs time;
-    std::uint64_t seq;
-    std::uint32_t slot;
-    std::uint32_t generation;
+    std::uint64_t key;
   };
   struct Slot {
     EventFn fn;
     EventOwner owner;
+    std::uint64_t key = UINT64_MAX;  // key of the live entry, UINT64_MAX when free
     std::uint32_t generation = 0;
     bool live = false;
   };
-  static bool later(const Entry& a, const Entry& b) {
-    return a.time != b.time ? a.time > b.time : a.seq > b.seq;
-  }
+  // A function object (not a function pointer) so the heap algorithms inline the comparison.
+  struct Later {
+    bool operator()(const Entry& a, const Entry& b) const {
+      return a.time != b.time ? a.time > b.time : a.key > b.key;
+    }
+  };
   void drop_stale_top();
   void release(std::uint32_t slot);
 
