@@ -188,8 +188,10 @@ void Producer::handle_init_producer_id(const protocol::InitProducerIdResponse& r
   schedule_drain(0);
 }
 
-assign::TopicPartitions Producer::topic_partitions(const std::string& topic) const {
-  assign::TopicPartitions tp;
+const assign::TopicPartitions& Producer::topic_partitions(const std::string& topic) {
+  assign::TopicPartitions& tp = topic_partitions_scratch_;
+  tp.num_partitions = 0;
+  tp.available.clear();
   auto it = metadata_.find(topic);
   if (it == metadata_.end()) return tp;
   tp.num_partitions = static_cast<std::int32_t>(it->second.size());
@@ -201,7 +203,7 @@ assign::TopicPartitions Producer::topic_partitions(const std::string& topic) con
 
 void Producer::send(ProducerRecord record) {
   if (!is_up()) return;
-  const assign::TopicPartitions tps = topic_partitions(record.topic);
+  const assign::TopicPartitions& tps = topic_partitions(record.topic);
   if (tps.num_partitions == 0) {
     waiting_for_metadata_.push_back(std::move(record));
     request_metadata();
@@ -331,22 +333,34 @@ void Producer::drain() {
 }
 
 void Producer::encode(Batch& b) {
-  std::vector<std::string> ids;
-  ids.reserve(b.records.size());
-  for (const auto& r : b.records) ids.push_back(std::to_string(r.id));
-  std::vector<std::vector<RecordHeader>> headers(b.records.size());
-  std::vector<RecordInput> inputs(b.records.size());
-  for (std::size_t i = 0; i < b.records.size(); ++i) {
+  const std::size_t n = b.records.size();
+  std::vector<std::string>& ids = encode_ids_;
+  if (ids.size() < n) ids.resize(n);
+  std::size_t header_count = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    ids[i] = std::to_string(b.records[i].id);
+    header_count += b.records[i].headers.size() + 1;
+  }
+  // One flat array of headers (filled before any span into it is taken: no reallocation after).
+  std::vector<RecordHeader>& headers = encode_headers_;
+  headers.clear();
+  headers.reserve(header_count);
+  for (std::size_t i = 0; i < n; ++i) {
+    headers.push_back(RecordHeader{"kafkasim.id", std::string_view(ids[i])});
+    for (const auto& [k, v] : b.records[i].headers) headers.push_back(RecordHeader{k, std::string_view(v)});
+  }
+  std::vector<RecordInput>& inputs = encode_inputs_;
+  inputs.assign(n, RecordInput{});
+  std::size_t first_header = 0;
+  for (std::size_t i = 0; i < n; ++i) {
     const ProducerRecord& r = b.records[i];
-    auto& h = headers[i];
-    h.reserve(r.headers.size() + 1);
-    h.push_back(RecordHeader{"kafkasim.id", std::string_view(ids[i])});
-    for (const auto& [k, v] : r.headers) h.push_back(RecordHeader{k, std::string_view(v)});
     RecordInput& in = inputs[i];
     in.timestamp = r.timestamp_ms;
     if (r.key) in.key = std::string_view(*r.key);
     if (r.value) in.value = std::string_view(*r.value);
-    in.headers = h;
+    const std::size_t count = r.headers.size() + 1;
+    in.headers = std::span<const RecordHeader>(headers.data() + first_header, count);
+    first_header += count;
   }
   BatchSpec spec;
   spec.compression = config_.compression;

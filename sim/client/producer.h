@@ -25,6 +25,7 @@
 #include "sim/core/node.h"
 #include "sim/core/rng.h"
 #include "sim/log/compression.h"
+#include "sim/log/record_batch.h"
 #include "sim/net/network.h"
 #include "sim/protocol/messages.h"
 
@@ -130,7 +131,8 @@ class Producer : public Node, public net::Endpoint {
   void fail_connection(Connection& c, const std::string& why);
   void expire_batches();
   void encode(Batch& b);
-  assign::TopicPartitions topic_partitions(const std::string& topic) const;
+  // The partitioner's view of `topic`, built in a reused member (no allocation per send).
+  const assign::TopicPartitions& topic_partitions(const std::string& topic);
   bool partition_in_flight_before(const Batch& b) const;
 
   net::Network& net_;
@@ -152,6 +154,11 @@ class Producer : public Node, public net::Endpoint {
   std::map<protocol::TopicPartition, std::set<std::int32_t>> in_flight_sequences_;
   std::unique_ptr<assign::StickyPartitioner> sticky_;
   std::unique_ptr<assign::RoundRobinPartitioner> round_robin_;
+  assign::TopicPartitions topic_partitions_scratch_;
+  // encode()'s per-batch buffers, reused (one header per record, the record ids as text).
+  std::vector<std::string> encode_ids_;
+  std::vector<RecordHeader> encode_headers_;
+  std::vector<RecordInput> encode_inputs_;
   std::int64_t producer_id_ = -1;
   std::int16_t producer_epoch_ = -1;
   bool pid_pending_ = false;
