@@ -4,6 +4,14 @@
 
 namespace kafkasim {
 
+namespace {
+// "broker 1", "controller", "client checkout": the kind is said once.
+std::string who(const Node& n) {
+  const std::string kind = to_string(n.kind());
+  return n.name().rfind(kind, 0) == 0 ? n.name() : kind + " " + n.name();
+}
+}  // namespace
+
 Simulation::Simulation(std::uint64_t seed) : seed_(seed) {
   assert_ctx_.seed = seed;
   previous_ctx_ = assert_context();
@@ -92,7 +100,7 @@ void Simulation::start_node(NodeId id) {
   Node* n = node(id);
   KS_ASSERT(n != nullptr && n->state_ == NodeState::kDown);
   n->state_ = NodeState::kUp;
-  trace_event(id, "node.start", fmt::format("{} {} started", to_string(n->kind()), n->name()));
+  trace_event(id, "node.start", fmt::format("{} started", who(*n)));
   notify(id, LifecycleEvent::kStart);
   n->on_start();
 }
@@ -110,7 +118,7 @@ void Simulation::crash_node(NodeId id, CrashKind kind) {
   n->deferred_.clear();
   const bool power = kind == CrashKind::kPowerLoss;
   trace_event(id, power ? "node.power_loss" : "node.crash",
-              fmt::format("{} {} {}", to_string(n->kind()), n->name(), power ? "lost power" : "crashed"));
+              fmt::format("{} {}", who(*n), power ? "lost power" : "crashed"));
   n->on_crash();
   if (power) n->on_power_loss();
   notify(id, power ? LifecycleEvent::kPowerLoss : LifecycleEvent::kCrash);
@@ -121,7 +129,7 @@ void Simulation::restart_node(NodeId id) {
   KS_ASSERT(n != nullptr);
   if (n->state_ != NodeState::kDown) return;
   n->state_ = NodeState::kUp;
-  trace_event(id, "node.restart", fmt::format("{} {} restarted", to_string(n->kind()), n->name()));
+  trace_event(id, "node.restart", fmt::format("{} restarted", who(*n)));
   notify(id, LifecycleEvent::kRestart);
   n->on_start();
 }
@@ -131,7 +139,7 @@ void Simulation::pause_node(NodeId id) {
   KS_ASSERT(n != nullptr);
   if (n->state_ != NodeState::kUp) return;
   n->state_ = NodeState::kPaused;
-  trace_event(id, "node.pause", fmt::format("{} {} paused", to_string(n->kind()), n->name()));
+  trace_event(id, "node.pause", fmt::format("{} paused", who(*n)));
   notify(id, LifecycleEvent::kPause);
 }
 
@@ -141,8 +149,7 @@ void Simulation::resume_node(NodeId id) {
   if (n->state_ != NodeState::kPaused) return;
   n->state_ = NodeState::kUp;
   trace_event(id, "node.resume",
-              fmt::format("{} {} resumed ({} delayed events)", to_string(n->kind()), n->name(),
-                          n->deferred_.size()));
+              fmt::format("{} resumed ({} delayed events)", who(*n), n->deferred_.size()));
   // Events that came due during the pause run now, late, in their original order.
   notify(id, LifecycleEvent::kResume);
   std::vector<EventFn> deferred = std::move(n->deferred_);
