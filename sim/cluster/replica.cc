@@ -140,9 +140,17 @@ Replica::LeaderAppend Replica::append_as_leader(Bytes batch, std::int16_t acks, 
   out.base_offset = res.value.first_offset;
   out.last_offset = res.value.last_offset;
   out.log_append_time_ms = res.value.log_append_time_ms;
-  // Producer state from the stored batch (the offsets are now assigned).
-  auto stored = log_->read(first_offset, batch.size() + 64, INT64_MAX);
-  if (stored.ok()) update_producer_state(stored.value.bytes);
+  // Producer state from the batch's header with the offsets (and LogAppendTime) the log assigned, without
+  // reading it back: a produce request carries one batch per partition (Kafka: produce v3+).
+  BatchHeader stored_header = parse_batch_header(batch.data());
+  if (stored_header.size_bytes() == batch.size() && !stored_header.is_control()) {
+    stored_header.base_offset = res.value.first_offset;
+    if (res.value.log_append_time_ms >= 0) stored_header.max_timestamp = res.value.log_append_time_ms;
+    apply_producer_batch(stored_header, batch);
+  } else {
+    auto stored = log_->read(first_offset, batch.size() + 64, INT64_MAX);
+    if (stored.ok()) update_producer_state(stored.value.bytes);
+  }
   return out;
 }
 
@@ -242,11 +250,10 @@ void Replica::on_alter_result(const protocol::AlterPartitionResponse& resp) {
 
 ErrorCode Replica::append_as_follower(const protocol::SharedBytes& batches, std::int64_t leader_hw) {
   if (batches != nullptr && !batches->empty()) {
-    const std::int64_t from = log_->log_end_offset();
     auto res = log_->append_as_follower(*batches);
     if (!res.ok()) return to_error_code(res.error);
-    auto stored = log_->read(from, batches->size() + 64, INT64_MAX);
-    if (stored.ok()) update_producer_state(stored.value.bytes);
+    // The log stored these bytes as they are (offsets assigned by the leader): no need to read them back.
+    update_producer_state(*batches);
   }
   if (leader_hw >= 0) high_watermark_ = std::max(high_watermark_, std::min(leader_hw, log_->log_end_offset()));
   return ErrorCode::kNone;
@@ -290,33 +297,36 @@ void Replica::update_producer_state(Bytes bytes) {
   while (true) {
     Bytes b = next_batch(rest);
     if (b.empty()) break;
-    const BatchHeader h = parse_batch_header(b.data());
-    if (h.producer_id < 0) continue;
-    ProducerEntry& e = producers_[h.producer_id];
-    if (h.producer_epoch > e.epoch) {
-      e.epoch = h.producer_epoch;
-      e.batches.clear();
-    }
-    if (h.is_control()) {
-      // A transaction marker ends the producer's open transaction.
-      if (b.size() >= batch::kHeaderBytes && e.current_txn_first_offset >= 0) {
-        DecodedBatch d;
-        if (decode_batch(b, d) == DecodeError::kOk && !d.records.empty()) {
-          auto marker = parse_control_record(d.records.front());
-          if (marker && marker->type == ControlType::kAbort) {
-            aborted_.push_back(AbortedTxn{h.producer_id, e.current_txn_first_offset, h.last_offset()});
-          }
+    apply_producer_batch(parse_batch_header(b.data()), b);
+  }
+}
+
+void Replica::apply_producer_batch(const BatchHeader& h, Bytes b) {
+  if (h.producer_id < 0) return;
+  ProducerEntry& e = producers_[h.producer_id];
+  if (h.producer_epoch > e.epoch) {
+    e.epoch = h.producer_epoch;
+    e.batches.clear();
+  }
+  if (h.is_control()) {
+    // A transaction marker ends the producer's open transaction.
+    if (b.size() >= batch::kHeaderBytes && e.current_txn_first_offset >= 0) {
+      DecodedBatch d;
+      if (decode_batch(b, d) == DecodeError::kOk && !d.records.empty()) {
+        auto marker = parse_control_record(d.records.front());
+        if (marker && marker->type == ControlType::kAbort) {
+          aborted_.push_back(AbortedTxn{h.producer_id, e.current_txn_first_offset, h.last_offset()});
         }
       }
-      e.current_txn_first_offset = -1;
-      continue;
     }
-    if (h.is_transactional() && e.current_txn_first_offset < 0) e.current_txn_first_offset = h.base_offset;
-    if (h.base_sequence >= 0) {
-      e.batches.push_back(ProducerBatchMeta{h.base_sequence, h.last_sequence(), h.base_offset, h.last_offset(),
-                                            h.max_timestamp});
-      if (e.batches.size() > kMaxBatchesPerProducer) e.batches.erase(e.batches.begin());
-    }
+    e.current_txn_first_offset = -1;
+    return;
+  }
+  if (h.is_transactional() && e.current_txn_first_offset < 0) e.current_txn_first_offset = h.base_offset;
+  if (h.base_sequence >= 0) {
+    e.batches.push_back(ProducerBatchMeta{h.base_sequence, h.last_sequence(), h.base_offset, h.last_offset(),
+                                          h.max_timestamp});
+    if (e.batches.size() > kMaxBatchesPerProducer) e.batches.erase(e.batches.begin());
   }
 }
 

@@ -126,6 +126,8 @@ class Replica {
  private:
   // Applies the batches in `bytes` to the producer state (idempotence and open transactions).
   void update_producer_state(Bytes bytes);
+  // Applies one batch (its header, with the offsets as stored; the bytes for control records).
+  void apply_producer_batch(const BatchHeader& h, Bytes batch);
 
   protocol::TopicPartition tp_;
   std::unique_ptr<PartitionLog> log_;
