@@ -24,6 +24,7 @@ struct RunArgs {
   std::string record;
   std::string data_dir;
   bool json = false;
+  bool random_faults = false;
 };
 
 std::optional<TimeUs> parse_until(const std::string& text, std::string& error) {
@@ -62,6 +63,7 @@ int run_command(const RunArgs& a) {
   if (!error.empty()) return bad_input(error);
   auto sc = load_scenario(a.scenario, a.sets);
   if (!sc) return kExitBadInput;
+  if (a.random_faults) add_random_faults(*sc, a.seed.value_or(sc->seed));
   engine::RunOptions options;
   options.seed = a.seed;
   options.data_dir = a.data_dir;
@@ -124,6 +126,7 @@ const CommandRegistrar kRun("10-run", [](CLI::App& app) -> std::function<int()> 
   sub->add_option("--record", args->record, "record the run to this SQLite file (docs/recording.md)");
   sub->add_option("--data-dir", args->data_dir, "also write every broker's logs as real files under DIR/broker-<id>/");
   sub->add_flag("--json", args->json, "print one JSON object instead of the report");
+  sub->add_flag("--random-faults", args->random_faults, "add the random broker fault kafkasim sweep adds for this seed");
   return [args] { return run_command(*args); };
 });
 

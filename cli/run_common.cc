@@ -1,5 +1,6 @@
 #include "cli/run_common.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "sim/engine/overrides.h"
@@ -29,6 +30,23 @@ std::optional<scenario::Scenario> load_scenario(std::string path, const std::vec
     }
   }
   return std::move(parsed.scenario);
+}
+
+// Adds a crash (or power loss) of a random broker at a random time, and its restart, drawn from the seed.
+void add_random_faults(scenario::Scenario& sc, std::uint64_t seed) {
+  if (sc.cluster.brokers.empty() || sc.duration_us <= 0) return;
+  Rng rng = Rng::stream(seed, "sweep.random_faults");
+  scenario::TimelineEvent ev;
+  ev.at_us = sc.duration_us / 10 + static_cast<TimeUs>(rng.uniform(static_cast<std::uint64_t>(sc.duration_us / 2)));
+  ev.kind = rng.chance_ppm(250'000) ? scenario::ActionKind::kPowerLoss : scenario::ActionKind::kCrash;
+  scenario::NodeRef ref;
+  ref.kind = scenario::NodeRef::Kind::kBroker;
+  ref.broker = sc.cluster.brokers[rng.uniform(sc.cluster.brokers.size())].id;
+  ev.nodes.push_back(ref);
+  ev.for_us = sec_to_us(rng.between(5, 20));
+  auto pos = std::upper_bound(sc.timeline.begin(), sc.timeline.end(), ev.at_us,
+                              [](TimeUs t, const scenario::TimelineEvent& e) { return t < e.at_us; });
+  sc.timeline.insert(pos, ev);
 }
 
 void run_to_end(engine::Run& run, std::optional<TimeUs> until_us) {

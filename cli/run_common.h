@@ -21,6 +21,10 @@ struct RunOutcome {
   bool expectations_passed = true;
 };
 
+// Adds a crash (or power loss) of a random broker at a random time and its restart, drawn from `seed`
+// (kafkasim sweep --random-faults, and run --random-faults to replay one of its seeds).
+void add_random_faults(scenario::Scenario& scenario, std::uint64_t seed);
+
 // Runs to the end of the scenario (or `until_us`), evaluates the expectations. The Run stays usable.
 void run_to_end(engine::Run& run, std::optional<TimeUs> until_us);
 

@@ -290,6 +290,11 @@ void Controller::on_disconnect(net::ConnectionId conn, NodeId peer) {
 
 void Controller::handle_registration(net::ConnectionId conn, const protocol::BrokerRegistrationRequest& req) {
   BrokerRegistration& b = brokers_[req.broker_id];
+  // A new registration of a broker the controller still had unfenced means its process restarted: the
+  // old incarnation is fenced first, which moves its leaderships away and takes it out of ISRs where
+  // possible (KRaft: ClusterControlManager registers the new incarnation fenced; ReplicationControlManager
+  // handles the fencing of the old one).
+  if (b.registered && !b.fenced) fence(req.broker_id, "it registered again after a restart");
   b.registered = true;
   b.fenced = true;  // a (re)registered broker stays fenced until its first heartbeat (KIP-631)
   b.shutting_down = false;
