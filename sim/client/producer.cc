@@ -554,9 +554,26 @@ void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const st
   stats_.last_error_us = sim().now();
   const TimeUs deadline = b->created_us + ms_to_us(config_.delivery_timeout_ms);
   bool retriable = protocol::is_retriable(error);
-  // An idempotent producer's out-of-order error caused by an earlier batch of its own that failed is
-  // retried once that batch has been re-sent (Kafka's Sender re-enqueues in sequence order).
-  if (error == ErrorCode::kOutOfOrderSequenceNumber && config_.enable_idempotence) retriable = true;
+  // OUT_OF_ORDER_SEQUENCE_NUMBER is retried only while an earlier batch of the same partition is still
+  // pending (it caused the gap and will be re-sent first: Kafka's TransactionManager.canRetry). Otherwise
+  // the broker lost the producer's earlier writes (a truncation): the batch fails and the producer bumps
+  // its epoch and restarts its sequences (KIP-360), as Kafka's Sender does.
+  if ((error == ErrorCode::kOutOfOrderSequenceNumber || error == ErrorCode::kUnknownProducerId) &&
+      config_.enable_idempotence) {
+    bool earlier_pending = false;
+    for (const auto& q : queues_[b->tp]) {
+      if (q.get() != b.get() && !q->done && q->base_sequence >= 0 && q->base_sequence < b->base_sequence &&
+          q->producer_id == b->producer_id) {
+        earlier_pending = true;
+      }
+    }
+    if (!earlier_pending) {
+      fail_batch(*b, error, message);
+      reset_producer_id(fmt::format("{} on {}", protocol::error_name(error), b->tp.str()));
+      return;
+    }
+    retriable = true;
+  }
   if (!retriable || b->attempts > config_.retries || sim().now() >= deadline) {
     fail_batch(*b, error,
                sim().now() >= deadline ? fmt::format("{} (delivery.timeout.ms={} expired)", message,
@@ -579,6 +596,24 @@ void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const st
   b->retry_at_us = sim().now() + backoff;
   requeue(b);
   schedule_drain(backoff);
+}
+
+void Producer::reset_producer_id(const std::string& why) {
+  sim().trace_event(id(), "producer.epoch_bump",
+                    fmt::format("{} resets its producer id {} and sequences after {}", config_.client_id, producer_id_, why));
+  producer_id_ = -1;
+  producer_epoch_ = -1;
+  next_sequence_.clear();
+  // Batches not yet sent again are re-sequenced under the new producer id when they are drained.
+  for (auto& [tp, q] : queues_) {
+    for (auto& b : q) {
+      if (!b->in_flight) {
+        b->encoded = nullptr;
+        b->base_sequence = -1;
+      }
+    }
+  }
+  init_producer_id();
 }
 
 void Producer::requeue(std::shared_ptr<Batch> b) {

@@ -127,6 +127,7 @@ class Producer : public Node, public net::Endpoint {
   void fail_or_retry(std::shared_ptr<Batch> b, protocol::ErrorCode error, const std::string& message);
   void fail_batch(Batch& b, protocol::ErrorCode error, const std::string& message);
   void requeue(std::shared_ptr<Batch> b);
+  void reset_producer_id(const std::string& why);
   void request_timeout(std::int32_t broker, std::int32_t correlation_id);
   void fail_connection(Connection& c, const std::string& why);
   void expire_batches();

@@ -71,6 +71,13 @@ std::optional<std::string> apply_override(scenario::Scenario& s, const std::stri
       for (auto& p : s.producers) {
         if (!name.empty() && p.id != name) continue;
         matched = true;
+        // Kafka resolves idempotence from the configs the user gave: undo an earlier silent "off" before
+        // resolving again, so --set acks=all on a file with acks=1 turns idempotence back on.
+        for (const auto& note : p.config_notes) {
+          if (note.severity == config::ConfigNote::Severity::kInfo && note.message.rfind("Idempotence will be disabled", 0) == 0) {
+            p.configs.erase("enable.idempotence");
+          }
+        }
         if (auto e = set_in(p.configs, key, value, "producer " + p.id)) return e;
         p.config_notes = config::resolve_producer_configs(p.configs);
         for (const auto& note : p.config_notes) {

@@ -239,6 +239,7 @@ scenario::LookupResult Run::lookup_group(const scenario::Call& call) {
     if (call.member == "generation") return {std::int64_t{desc->generation}, {}};
     if (call.member == "members") return {static_cast<std::int64_t>(desc->members.size()), {}};
     if (call.member == "protocol") return {desc->protocol, {}};
+    if (call.member == "rebalances") return {std::int64_t{desc->rebalances}, {}};
     return {std::nullopt, fmt::format("group(...).{}: unknown member", call.member)};
   }
   if (call.function == "committed") {

@@ -50,10 +50,10 @@ check::FinalState Run::final_state() {
     const cluster::Replica* r = readable_replica(tp);
     if (r != nullptr) {
       auto* replica = const_cast<cluster::Replica*>(r);
-      // A live leader serves up to its HW. With the leader down, the surviving ISR member that will be
-      // elected serves its whole log once its HW catches up (its HW may lag the dead leader's by one fetch).
-      pf.high_watermark = r->role() == cluster::ReplicaRole::kLeader && rec.leader >= 0 ? r->high_watermark()
-                                                                                      : r->log_end_offset();
+      // Readable at the end = the replica's whole log: records above a live leader's HW are not lost, the
+      // HW just has not caught up when the run stops; with the leader down, the surviving ISR member that
+      // will be elected serves its whole log once its HW catches up.
+      pf.high_watermark = r->log_end_offset();
       std::int64_t offset = r->log_start_offset();
       while (offset < pf.high_watermark) {
         auto read = replica->log().read(offset, 1 << 20, pf.high_watermark);
