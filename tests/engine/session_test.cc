@@ -98,7 +98,7 @@ TEST_CASE("the session stops at the scenario's pause point and marks the timelin
   CHECK(s.snapshot().narration == "the leader dies");
 }
 
-TEST_CASE("--set overrides are validated like the scenario file") {
+TEST_CASE("overrides given with --set are validated like the scenario file") {
   scenario::Scenario sc = parse();
   CHECK_FALSE(engine::apply_override(sc, "acks=1").has_value());
   CHECK(engine::apply_override(sc, "acks=2").has_value());
