@@ -86,39 +86,33 @@ client::Consumer* Run::add_member(const scenario::ConsumerGroupSpec& spec, const
                                              consumer_config(spec, name, instance_id));
   const check::NameId group = history_.intern(spec.group);
   const check::NameId member = history_.intern(fmt::format("{}/{}", spec.group, name));
-  auto consume_op = [this, group, member](auto op, const client::ConsumedRecord& r) {
+  // Fills the fields every group op shares: when, which group and member, which partition and offset.
+  auto stamp = [this, group, member](auto& op, const TopicPartition& tp, std::int64_t offset) {
     op.time_us = sim_->now();
     op.event_number = sim_->events_executed();
     op.group = group;
     op.member = member;
+    op.tp = history_.tp(tp.topic, tp.partition);
+    op.offset = offset;
+  };
+  auto consume_op = [this, stamp](auto op, const client::ConsumedRecord& r) {
+    stamp(op, r.tp, r.offset);
     op.record_id = r.id;
-    op.tp = history_.tp(r.tp.topic, r.tp.partition);
-    op.offset = r.offset;
     history_.append(op);
   };
   client::ConsumerHooks hooks;
   hooks.on_poll = [consume_op](const client::ConsumedRecord& r) { consume_op(check::Poll{}, r); };
   hooks.on_processed = [consume_op](const client::ConsumedRecord& r) { consume_op(check::Processed{}, r); };
-  hooks.on_commit = [this, group, member](const TopicPartition& tp, std::int64_t offset, protocol::ErrorCode e) {
+  hooks.on_commit = [this, stamp](const TopicPartition& tp, std::int64_t offset, protocol::ErrorCode e) {
     check::Commit op;
-    op.time_us = sim_->now();
-    op.event_number = sim_->events_executed();
-    op.group = group;
-    op.member = member;
-    op.tp = history_.tp(tp.topic, tp.partition);
-    op.offset = offset;
+    stamp(op, tp, offset);
     op.ok = e == protocol::ErrorCode::kNone;
     if (!op.ok) op.error = history_.intern(protocol::error_name(e));
     history_.append(op);
   };
-  hooks.on_seek = [this, group, member](const TopicPartition& tp, std::int64_t offset, const std::string& reason) {
+  hooks.on_seek = [this, stamp](const TopicPartition& tp, std::int64_t offset, const std::string& reason) {
     check::Seek op;
-    op.time_us = sim_->now();
-    op.event_number = sim_->events_executed();
-    op.group = group;
-    op.member = member;
-    op.tp = history_.tp(tp.topic, tp.partition);
-    op.offset = offset;
+    stamp(op, tp, offset);
     op.reason = history_.intern(reason);
     history_.append(op);
   };
