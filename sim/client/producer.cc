@@ -123,20 +123,8 @@ void Producer::request_metadata() {
     return;
   }
   metadata_pending_ = true;
-  const std::int32_t broker = any_broker();
-  Connection* c = connection(broker);
-  auto req = std::make_shared<protocol::MetadataRequest>();
-  req->correlation_id = next_correlation_++;
-  c->metadata_correlation = req->correlation_id;
-  net_.send(c->conn, id(), req);
-  // No answer within request.timeout.ms: try again (another broker may answer).
-  const std::int32_t corr = req->correlation_id;
-  after(ms_to_us(config_.request_timeout_ms), [this, broker, corr] {
-    auto it = connections_.find(broker);
-    if (metadata_pending_ && it != connections_.end() && it->second->metadata_correlation == corr) {
-      fail_connection(*it->second, "metadata request timed out");
-    }
-  });
+  send_control_request(std::make_shared<protocol::MetadataRequest>(), &Connection::metadata_correlation,
+                       metadata_pending_, "metadata request timed out");
 }
 
 void Producer::handle_metadata(const protocol::MetadataResponse& resp) {
@@ -160,17 +148,24 @@ void Producer::handle_metadata(const protocol::MetadataResponse& resp) {
 void Producer::init_producer_id() {
   if (pid_pending_) return;
   pid_pending_ = true;
+  send_control_request(std::make_shared<protocol::InitProducerIdRequest>(), &Connection::pid_correlation,
+                       pid_pending_, "InitProducerId timed out");
+}
+
+void Producer::send_control_request(std::shared_ptr<protocol::KafkaMessage> req, std::int32_t Connection::*slot,
+                                    const bool& pending, const char* timeout_reason) {
+  // Sent to the least loaded broker; no answer within request.timeout.ms drops that connection, and the
+  // request is sent again (another broker may answer).
   const std::int32_t broker = any_broker();
   Connection* c = connection(broker);
-  auto req = std::make_shared<protocol::InitProducerIdRequest>();
   req->correlation_id = next_correlation_++;
-  c->pid_correlation = req->correlation_id;
+  c->*slot = req->correlation_id;
   net_.send(c->conn, id(), req);
   const std::int32_t corr = req->correlation_id;
-  after(ms_to_us(config_.request_timeout_ms), [this, broker, corr] {
+  after(ms_to_us(config_.request_timeout_ms), [this, broker, corr, slot, &pending, timeout_reason] {
     auto it = connections_.find(broker);
-    if (pid_pending_ && it != connections_.end() && it->second->pid_correlation == corr) {
-      fail_connection(*it->second, "InitProducerId timed out");
+    if (pending && it != connections_.end() && (*it->second).*slot == corr) {
+      fail_connection(*it->second, timeout_reason);
     }
   });
 }

@@ -116,6 +116,8 @@ class Producer : public Node, public net::Endpoint {
   void request_metadata();
   void handle_metadata(const protocol::MetadataResponse& resp);
   void init_producer_id();
+  void send_control_request(std::shared_ptr<protocol::KafkaMessage> req, std::int32_t Connection::*slot,
+                            const bool& pending, const char* timeout_reason);
   void handle_init_producer_id(const protocol::InitProducerIdResponse& resp);
   Connection* connection(std::int32_t broker);
   std::int32_t any_broker();
