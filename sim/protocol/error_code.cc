@@ -34,6 +34,7 @@ std::string_view error_name(ErrorCode code) {
     case ErrorCode::kInvalidTxnState: return "INVALID_TXN_STATE";
     case ErrorCode::kInvalidProducerIdMapping: return "INVALID_PRODUCER_ID_MAPPING";
     case ErrorCode::kConcurrentTransactions: return "CONCURRENT_TRANSACTIONS";
+    case ErrorCode::kTransactionCoordinatorFenced: return "TRANSACTION_COORDINATOR_FENCED";
     case ErrorCode::kKafkaStorageError: return "KAFKA_STORAGE_ERROR";
     case ErrorCode::kUnknownProducerId: return "UNKNOWN_PRODUCER_ID";
     case ErrorCode::kFencedLeaderEpoch: return "FENCED_LEADER_EPOCH";
@@ -42,6 +43,7 @@ std::string_view error_name(ErrorCode code) {
     case ErrorCode::kOffsetNotAvailable: return "OFFSET_NOT_AVAILABLE";
     case ErrorCode::kMemberIdRequired: return "MEMBER_ID_REQUIRED";
     case ErrorCode::kFencedInstanceId: return "FENCED_INSTANCE_ID";
+    case ErrorCode::kUnstableOffsetCommit: return "UNSTABLE_OFFSET_COMMIT";
     case ErrorCode::kProducerFenced: return "PRODUCER_FENCED";
   }
   return "UNKNOWN_SERVER_ERROR";
@@ -65,6 +67,7 @@ bool is_retriable(ErrorCode code) {
     case ErrorCode::kFencedLeaderEpoch:
     case ErrorCode::kUnknownLeaderEpoch:
     case ErrorCode::kOffsetNotAvailable:
+    case ErrorCode::kUnstableOffsetCommit:
       return true;
     default:
       return false;

@@ -37,6 +37,7 @@ enum class ErrorCode : std::int16_t {
   kInvalidTxnState = 48,
   kInvalidProducerIdMapping = 49,
   kConcurrentTransactions = 51,
+  kTransactionCoordinatorFenced = 52,
   kKafkaStorageError = 56,
   kUnknownProducerId = 59,
   kFencedLeaderEpoch = 74,
@@ -45,6 +46,7 @@ enum class ErrorCode : std::int16_t {
   kOffsetNotAvailable = 78,
   kMemberIdRequired = 79,
   kFencedInstanceId = 82,
+  kUnstableOffsetCommit = 88,  // KIP-447: OffsetFetch(require_stable) while a transactional commit is pending
   kProducerFenced = 90,
 };
 

@@ -141,6 +141,9 @@ struct OffsetCommitResponse : KafkaMessage {
 struct OffsetFetchRequest : KafkaMessage {
   std::string group_id;
   std::vector<TopicPartition> partitions;
+  // KIP-447: a read_committed consumer asks for stable offsets; a partition with a pending transactional
+  // commit answers UNSTABLE_OFFSET_COMMIT (retriable) until its marker arrives.
+  bool require_stable = false;
   OffsetFetchRequest() : KafkaMessage(Api::kOffsetFetch, false) {}
 };
 struct OffsetFetchPartition {
