@@ -1,10 +1,9 @@
 #include "sim/check/checker.h"
 
 #include <algorithm>
-#include <set>
-#include <tuple>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -102,6 +101,7 @@ class Checker {
     std::map<std::string, NameId> by_name;
     for (NameId g : groups) by_name.emplace(h_.str(g), g);
     for (const auto& [name, g] : by_name) r.groups.push_back(check_group(g));
+    for (const ProcessorFinal& p : f_.processors) r.processors.push_back(check_processor(p));
     r.anomalies = merge(std::move(candidates_));
     return r;
   }
@@ -196,11 +196,8 @@ class Checker {
       if (!inserted) explain_duplicate(*it->second, p);
       if (inserted && ix_.txn(p.record_id) == TxnState::kAborted) {
         ++out.aborted_seen;
-        const TxnEnd& e = h_.txn_ends()[ix_.record(p.record_id)->txn_end];
         add(AnomalyKind::kAbortedRead, g, p.tp, p.offset, p.record_id,
-            fmt::format("of an aborted transaction processed by group {}", out.group),
-            Cause{fmt::format("transaction of {} aborted", h_.str(e.transactional_id)), e.event_number,
-                  e.time_us});
+            fmt::format("of an aborted transaction processed by group {}", out.group), txn_cause(p.record_id));
       }
     }
     out.consumed = static_cast<std::int64_t>(first.size());
@@ -213,13 +210,7 @@ class Checker {
       for (const GroupOffset& o : gf.offsets) check_group_loss(g, o, first, out);
     }
     check_polls(g, out);
-    if (out.consumed == 0 && out.lost == 0) {
-      out.semantics = Semantics::kNoneYet;
-    } else if (out.lost > 0) {
-      out.semantics = out.duplicates > 0 ? Semantics::kNeither : Semantics::kAtMostOnce;
-    } else {
-      out.semantics = out.duplicates > 0 ? Semantics::kAtLeastOnce : Semantics::kExactlyOnce;
-    }
+    out.semantics = semantics(out.consumed, out.lost, out.duplicates);
     return out;
   }
 
@@ -357,6 +348,98 @@ class Checker {
           ix_.log_change(p.tp, it->offset, since, when(p)));
     }
     if (skipped) ++out.poll_skips;
+  }
+
+  // The TxnEnd that ended a record's transaction: "transaction of enricher-0 aborted (reason)".
+  Cause txn_cause(std::uint64_t record_id) const {
+    const std::uint32_t i = ix_.txn_end(record_id);
+    if (i == internal::kNone) return Cause{};
+    const TxnEnd& e = h_.txn_ends()[i];
+    return Cause{fmt::format("transaction of {} {}{}", h_.str(e.transactional_id),
+                             e.committed ? "committed" : "aborted",
+                             e.reason == kNoName ? "" : " (" + h_.str(e.reason) + ")"),
+                 e.event_number, e.time_us};
+  }
+
+  // Inputs of a processor against its committed outputs (read_committed view of the final logs).
+  ProcessorCounts check_processor(const ProcessorFinal& p) {
+    ProcessorCounts out;
+    out.processor = h_.str(p.id);
+    out.group = h_.str(p.group);
+    out.input = h_.str(p.input);
+    out.output = h_.str(p.output);
+    std::map<std::uint64_t, std::vector<std::uint64_t>> outputs;  // input id -> committed output ids
+    for (const PartitionFinal& part : f_.partitions) {
+      if (part.tp.topic == p.output) check_outputs(p, part, outputs, out);
+    }
+    std::map<TopicPartition, std::int64_t> committed;
+    for (const GroupFinal& gf : f_.groups) {
+      if (gf.group != p.group) continue;
+      for (const GroupOffset& o : gf.offsets) committed[o.tp] = o.committed;
+    }
+    for (const PartitionFinal& part : f_.partitions) {
+      if (part.tp.topic != p.input) continue;
+      auto c = committed.find(part.tp);
+      const std::int64_t end = c == committed.end() ? 0 : c->second;
+      for (const ReadableRecord& rec : part.records) {
+        if (rec.offset >= end) break;
+        if (rec.txn == LogTxn::kAborted || rec.txn == LogTxn::kOpen) continue;
+        ++out.inputs;
+        auto o = outputs.find(rec.record_id);
+        const std::size_t n = o == outputs.end() ? 0 : o->second.size();
+        if (n == 0) {
+          ++out.missing;
+          add(AnomalyKind::kLostWrite, p.id, part.tp, rec.offset, rec.record_id,
+              fmt::format("consumed and committed by processor {} with no committed output in {}", out.processor,
+                          out.output),
+              Cause{fmt::format("its group {} committed offset {} past it", out.group, end), 0, 0, true});
+        } else if (n > 1) {
+          ++out.duplicates;
+          add(AnomalyKind::kDuplicate, p.id, part.tp, rec.offset, rec.record_id,
+              fmt::format("has {} committed outputs of processor {} in {}", n, out.processor, out.output),
+              txn_cause(o->second[1]));
+        }
+      }
+    }
+    out.semantics = semantics(out.inputs + out.outputs, out.missing, out.duplicates);
+    return out;
+  }
+
+  // Committed outputs of processor p in one output partition, by input; per key, the inputs behind the
+  // outputs must come in input offset order.
+  void check_outputs(const ProcessorFinal& p, const PartitionFinal& part,
+                     std::map<std::uint64_t, std::vector<std::uint64_t>>& outputs, ProcessorCounts& out) {
+    std::map<NameId, internal::Location> last_input;  // key -> input location of its latest output
+    for (const ReadableRecord& rec : part.records) {
+      const internal::RecordInfo* info = ix_.record(rec.record_id);
+      if (info == nullptr || info->send == internal::kNone) continue;
+      const Send& s = h_.sends()[info->send];
+      const std::uint64_t source = h_.source_of(rec.record_id);
+      if (s.producer != p.id || source == 0) continue;
+      if (rec.txn == LogTxn::kAborted || rec.txn == LogTxn::kOpen) {
+        ++(rec.txn == LogTxn::kAborted ? out.outputs_aborted : out.outputs_open);
+        continue;
+      }
+      ++out.outputs;
+      outputs[source].push_back(rec.record_id);
+      const auto& src = ix_.readable(source);
+      if (src.empty() || s.key == kNoName) continue;
+      auto [it, fresh] = last_input.try_emplace(s.key, src.front());
+      if (!fresh && it->second.tp == src.front().tp && src.front().offset < it->second.offset) {
+        add_count(out.order_violations, out.output, part.tp.partition);
+        add(AnomalyKind::kNonmonotonicSend, p.id, part.tp, rec.offset, rec.record_id,
+            fmt::format("output of input {}-{} offset {} after the output of offset {} (key {})", out.input,
+                        src.front().tp.partition, src.front().offset, it->second.offset, h_.str(s.key)),
+            txn_cause(rec.record_id));
+      }
+      it->second = src.front();
+    }
+  }
+
+  static Semantics semantics(std::int64_t seen, std::int64_t lost, std::int64_t duplicates) {
+    if (seen == 0 && lost == 0) return Semantics::kNoneYet;
+    if (lost > 0) return duplicates > 0 ? Semantics::kNeither : Semantics::kAtMostOnce;
+    return duplicates > 0 ? Semantics::kAtLeastOnce : Semantics::kExactlyOnce;
   }
 
   const History& h_;

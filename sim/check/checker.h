@@ -33,6 +33,18 @@
 //   order_violations   per partition: the nonmonotonic-poll count
 //   semantics          "none yet" (nothing consumed or lost), exactly-once (lost = duplicates = 0),
 //                      at-least-once (duplicates only), at-most-once (lost only), neither (both)
+// Per processor (FinalState::processors; the read_committed view of the final logs: records with a COMMIT
+// marker or not transactional; an output is a record whose Send has producer == the processor id and whose
+// History::source_of names the input it was derived from):
+//   inputs             readable input records below the processor group's committed offset
+//   outputs            committed outputs in the output topic; outputs_aborted / outputs_open: outputs of
+//                      aborted / still-open transactions (a read_uncommitted consumer sees them)
+//   missing            inputs with no committed output                            -> lost-write
+//   duplicates         inputs with two or more committed outputs                  -> duplicate
+//   order_violations   per output partition: a committed output whose input (same key, same input
+//                      partition) is at a lower offset than the input of an earlier output of that
+//                      key                                                         -> nonmonotonic-send
+//   semantics          as for groups, with missing as lost: exactly-once when missing = duplicates = 0
 // Anomalies: each anomalous record becomes (kind, group, partition, offset, cause); runs of consecutive
 // offsets with the same kind, group, partition and cause are merged into one range, explained as
 // "<topic>-<p> offsets <a>-<b> <what happened>: <cause> at t=<format_time>". Causes, in order of search:
@@ -46,6 +58,7 @@
 //   poll-skip / nonmonotonic-poll  a Truncation or LeaderChange of that partition between the two polls
 //   nonmonotonic-send / log duplicate  the producer's retried SendFailed of that record
 //   aborted-read       the TxnEnd that aborted the transaction
+//   processor duplicate / order  the TxnEnd that committed the later output
 #include "sim/check/history.h"
 #include "sim/check/report.h"
 

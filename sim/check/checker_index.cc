@@ -33,7 +33,10 @@ Index::Index(const History& history, const FinalState& final_state) : h_(history
   index_transactions();
   for (const PartitionFinal& p : f_.partitions) {
     partitions_[p.tp] = &p;
-    for (const ReadableRecord& r : p.records) readable_[r.record_id].push_back(Location{p.tp, r.offset});
+    for (const ReadableRecord& r : p.records) {
+      readable_[r.record_id].push_back(Location{p.tp, r.offset});
+      log_txn_.emplace(r.record_id, r.txn);
+    }
   }
   for (const Truncation& t : h_.truncations()) truncations_[t.tp].push_back(&t);
   for (const LeaderChange& l : h_.leader_changes()) leader_changes_[l.tp].push_back(&l);
@@ -106,8 +109,21 @@ const ReadableRecord* Index::at(const TopicPartition& tp, std::int64_t offset) c
 }
 
 TxnState Index::txn(std::uint64_t record_id) const {
+  if (auto it = log_txn_.find(record_id); it != log_txn_.end()) {
+    switch (it->second) {
+      case LogTxn::kNone: break;
+      case LogTxn::kCommitted: return TxnState::kCommitted;
+      case LogTxn::kAborted: return TxnState::kAborted;
+      case LogTxn::kOpen: return TxnState::kOpen;
+    }
+  }
   const RecordInfo* r = record(record_id);
   return r == nullptr ? TxnState::kNone : r->txn;
+}
+
+std::uint32_t Index::txn_end(std::uint64_t record_id) const {
+  const RecordInfo* r = record(record_id);
+  return r == nullptr ? kNone : r->txn_end;
 }
 
 bool Index::removed_on_purpose(const TopicPartition& tp, std::int64_t offset) const {

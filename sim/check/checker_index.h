@@ -6,7 +6,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <map>
 #include <utility>
 #include <vector>
 
@@ -68,8 +67,12 @@ class Index {
   const PartitionFinal* partition(const TopicPartition& tp) const;
   // The readable record at `offset` of tp, or nullptr.
   const ReadableRecord* at(const TopicPartition& tp, std::int64_t offset) const;
-  // Transaction state of a record; kNone for records not sent in a transaction (or unknown ids).
+  // Transaction state of a record: the final log's markers when the record is readable there (the
+  // truth a read_committed consumer sees), else the history's TxnEnds; kNone for records not sent in a
+  // transaction (or unknown ids).
   TxnState txn(std::uint64_t record_id) const;
+  // The TxnEnd (index into History::txn_ends) that ended the record's transaction, or kNone.
+  std::uint32_t txn_end(std::uint64_t record_id) const;
   // True when an acked offset that is not readable was removed by retention or compaction.
   bool removed_on_purpose(const TopicPartition& tp, std::int64_t offset) const;
 
@@ -104,6 +107,7 @@ class Index {
   const FinalState& f_;
   std::map<std::uint64_t, RecordInfo> records_;
   std::map<std::uint64_t, std::vector<Location>> readable_;
+  std::map<std::uint64_t, LogTxn> log_txn_;  // first readable location's marker state
   std::map<TopicPartition, const PartitionFinal*> partitions_;
   std::map<TopicPartition, std::vector<const Truncation*>> truncations_;
   std::map<TopicPartition, std::vector<const LeaderChange*>> leader_changes_;

@@ -80,6 +80,27 @@ const char* to_string(RemovedBy how) {
   return how == RemovedBy::kRetention ? "retention" : "compaction";
 }
 
+const char* to_string(LogTxn t) {
+  switch (t) {
+    case LogTxn::kNone: return "none";
+    case LogTxn::kCommitted: return "committed";
+    case LogTxn::kAborted: return "aborted";
+    case LogTxn::kOpen: return "open";
+  }
+  return "?";
+}
+
+void History::derive(std::uint64_t output_record_id, std::uint64_t source_record_id) {
+  KS_ASSERT(output_record_id != 0 && source_record_id != 0);
+  const bool fresh = sources_.emplace(output_record_id, source_record_id).second;
+  KS_ASSERT_MSG(fresh, "a record is derived from one source");
+}
+
+std::uint64_t History::source_of(std::uint64_t record_id) const {
+  auto it = sources_.find(record_id);
+  return it == sources_.end() ? 0 : it->second;
+}
+
 std::string History::tp_name(const TopicPartition& tp) const {
   return fmt::format("{}-{}", str(tp.topic), tp.partition);
 }

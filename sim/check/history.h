@@ -12,7 +12,8 @@
 //   Truncation, LeaderChange         log side: offsets removed from a replica and why; elections
 //   TxnEnd, MemberEvent, Fault       transactions, consumer-group membership, injected faults
 // At the end of the run the engine fills a FinalState (what a read_uncommitted consumer could read from
-// every partition's leader below the HW, and every group's committed offsets).
+// every partition's leader below the HW, and every group's committed offsets). Processor outputs also
+// name the input record they were derived from (derive / source_of).
 //
 // Memory: a run can have millions of records, so each op kind is kept in its own vector of small
 // structs (32-56 bytes), strings (topics, groups, members, producers, errors, causes, keys) are interned
@@ -157,9 +158,11 @@ struct LeaderChange {
   std::vector<std::int32_t> isr;
 };
 
-// A transaction ended: committed (COMMIT markers written) or aborted (ABORT markers).
+// A transaction ended: the coordinator's decision (PrepareCommit / PrepareAbort replicated in
+// __transaction_state), so COMMIT or ABORT markers follow on every partition of the transaction.
 // Records of a transaction carry its transactional_id in their Send and were sent between the previous
-// TxnEnd of that transactional_id and this one.
+// TxnEnd of that transactional_id and this one. reason: why it ended ("EndTxn from the producer",
+// "transaction.timeout.ms=60000 expired", "fenced by InitProducerId epoch 3").
 struct TxnEnd {
   TimeUs time_us = 0;
   std::uint64_t event_number = 0;
@@ -168,6 +171,7 @@ struct TxnEnd {
   std::int32_t epoch = 0;
   bool committed = false;
   std::vector<TopicPartition> partitions;
+  NameId reason = kNoName;
 };
 
 enum class MemberWhat : std::uint8_t { kJoined, kLeft, kCrashed, kFenced, kAssigned, kRevoked };
@@ -270,6 +274,13 @@ class History {
   std::size_t size() const { return order_.size(); }
   OpView view(OpRef ref) const;
 
+  // Lineage: output_record_id was derived from source_record_id (a processor's output and the input it
+  // transformed). Kept beside the ops (only processor outputs have one, so Send stays small); set once,
+  // before the output's Send. source_of: 0 for records produced from nothing (workloads).
+  void derive(std::uint64_t output_record_id, std::uint64_t source_record_id);
+  std::uint64_t source_of(std::uint64_t record_id) const;
+  std::size_t derived_count() const { return sources_.size(); }
+
   // REQUIRES: observer outlives the History or is removed first. Not owned.
   void add_observer(HistoryObserver* observer) { observers_.push_back(observer); }
   void remove_observer(HistoryObserver* observer);
@@ -292,6 +303,7 @@ class History {
   std::vector<MemberEvent> member_events_;
   std::vector<Fault> faults_;
   std::vector<OpRef> order_;
+  std::map<std::uint64_t, std::uint64_t> sources_;  // output record id -> source record id
   TimeUs last_time_us_ = 0;
   std::vector<HistoryObserver*> observers_;
 };
@@ -309,12 +321,22 @@ struct Removed {
   std::int64_t below_offset = 0;
 };
 
+// A record's transaction as the final log itself says (control batches): what read_committed uses.
+//   kNone       not in a transactional batch
+//   kCommitted  a COMMIT marker of its producer id follows it
+//   kAborted    an ABORT marker follows it
+//   kOpen       no marker yet (the transaction is still open: above the LSO)
+enum class LogTxn : std::uint8_t { kNone, kCommitted, kAborted, kOpen };
+const char* to_string(LogTxn t);
+
 struct ReadableRecord {
   std::int64_t offset = 0;
   std::uint64_t record_id = 0;
+  LogTxn txn = LogTxn::kNone;
 };
 
 // What a read_uncommitted consumer reads from the current leader of tp, below the high watermark.
+// A read_committed consumer reads the records with txn kNone or kCommitted.
 struct PartitionFinal {
   TopicPartition tp;
   std::int64_t high_watermark = 0;
@@ -332,9 +354,20 @@ struct GroupFinal {
   std::vector<GroupOffset> offsets;
 };
 
+// An exactly-once consume-transform-produce processor (scenario `processors:`): the checker links each
+// output record (Send.source_record_id, Send.producer == id) to the input it was derived from.
+// Its group's committed offsets are in FinalState::groups.
+struct ProcessorFinal {
+  NameId id = kNoName;  // the processor id, also its producers' client.id
+  NameId group = kNoName;
+  NameId input = kNoName;   // topic
+  NameId output = kNoName;  // topic
+};
+
 struct FinalState {
   std::vector<PartitionFinal> partitions;
   std::vector<GroupFinal> groups;
+  std::vector<ProcessorFinal> processors;
 };
 
 }  // namespace kafkasim::check

@@ -38,6 +38,12 @@ const char* to_string(Semantics s) {
   return "?";
 }
 
+std::int64_t ProcessorCounts::order_violation_count() const {
+  std::int64_t n = 0;
+  for (const PartitionCount& p : order_violations) n += p.count;
+  return n;
+}
+
 namespace {
 
 std::string partition_counts_text(const std::vector<PartitionCount>& v) {
@@ -75,6 +81,16 @@ std::string render_text(const Report& r) {
         fmt::format("{:<20} {:>9} {:>10} {:>7} {:>9} {:>12} {:>12}  {}\n", g.group, g.consumed, g.duplicates,
                     g.lost, g.poll_skips, g.nonmonotonic_polls, g.aborted_seen, to_string(g.semantics));
   }
+  if (!r.processors.empty()) {
+    out += fmt::format("\n{:<20} {:>9} {:>9} {:>9} {:>7} {:>10} {:>9}  {:<14} {}\n", "processor", "inputs",
+                       "outputs", "aborted", "missing", "duplicates", "open", "semantics", "order-violations");
+  }
+  for (const ProcessorCounts& p : r.processors) {
+    out += fmt::format("{:<20} {:>9} {:>9} {:>9} {:>7} {:>10} {:>9}  {:<14} {}\n",
+                       fmt::format("{} ({}->{})", p.processor, p.input, p.output), p.inputs, p.outputs,
+                       p.outputs_aborted, p.missing, p.duplicates, p.outputs_open, to_string(p.semantics),
+                       partition_counts_text(p.order_violations));
+  }
   if (!r.anomalies.empty()) out += "\nanomalies:\n";
   for (const Anomaly& a : r.anomalies) {
     out += fmt::format("  {:<17} {}", to_string(a.kind), a.explanation);
@@ -111,6 +127,20 @@ nlohmann::json to_json(const Report& r) {
                             {"aborted_seen", g.aborted_seen},
                             {"order_violations", partition_counts_json(g.order_violations)},
                             {"semantics", to_string(g.semantics)}};
+  }
+  j["processors"] = nlohmann::json::object();
+  for (const ProcessorCounts& p : r.processors) {
+    j["processors"][p.processor] = {{"group", p.group},
+                                    {"input", p.input},
+                                    {"output", p.output},
+                                    {"inputs", p.inputs},
+                                    {"outputs", p.outputs},
+                                    {"outputs_aborted", p.outputs_aborted},
+                                    {"outputs_open", p.outputs_open},
+                                    {"missing", p.missing},
+                                    {"duplicates", p.duplicates},
+                                    {"order_violations", partition_counts_json(p.order_violations)},
+                                    {"semantics", to_string(p.semantics)}};
   }
   j["anomalies"] = nlohmann::json::array();
   for (const Anomaly& a : r.anomalies) {

@@ -20,6 +20,8 @@ namespace kafkasim::check {
 //   nonmonotonic-poll  a member's polls on a partition went backwards with no rebalance/seek in between
 //   nonmonotonic-send  one producer's later send sits at a lower offset than its earlier send
 //   aborted-read       a group processed records of an aborted transaction (Adya's G1a)
+// For processors, lost-write marks an input with no committed output, duplicate an input with two or more
+// committed outputs, nonmonotonic-send a committed output of a key that comes after a later input's.
 enum class AnomalyKind : std::uint8_t {
   kLostWrite,
   kDuplicate,
@@ -82,6 +84,24 @@ struct GroupCounts {
   Semantics semantics = Semantics::kNoneYet;
 };
 
+// One exactly-once processor (scenario `processors:`): its inputs against its committed outputs, in the
+// read_committed view of the final logs (checker.h defines each count).
+struct ProcessorCounts {
+  std::string processor;
+  std::string group;
+  std::string input;
+  std::string output;
+  std::int64_t inputs = 0;           // input records below the group's committed offsets
+  std::int64_t outputs = 0;          // committed outputs in `output` (read_committed)
+  std::int64_t outputs_aborted = 0;  // outputs of aborted transactions (only read_uncommitted sees them)
+  std::int64_t outputs_open = 0;     // outputs of still-open transactions (above the LSO)
+  std::int64_t missing = 0;          // inputs with no committed output
+  std::int64_t duplicates = 0;       // inputs with two or more committed outputs
+  std::vector<PartitionCount> order_violations;  // per output partition (non-zero only)
+  Semantics semantics = Semantics::kNoneYet;
+  std::int64_t order_violation_count() const;
+};
+
 struct Report {
   // Totals over all topics.
   std::int64_t produced = 0;
@@ -90,12 +110,14 @@ struct Report {
   std::int64_t duplicates = 0;      // duplicates_in_log over all topics
   std::vector<TopicCounts> topics;  // by topic name
   std::vector<GroupCounts> groups;  // by group name
+  std::vector<ProcessorCounts> processors;  // in scenario order
   std::vector<Anomaly> anomalies;   // topic, partition, first_offset, kind, group order
 };
 
-// A delivery table, one row per topic and per group, then one line per anomaly range.
+// A delivery table, one row per topic, per group and per processor, then one line per anomaly range.
 std::string render_text(const Report& report);
-// {"produced","acked","lost_acked","duplicates","topics":[...],"groups":{name:{...}},"anomalies":[...]}
+// {"produced","acked","lost_acked","duplicates","topics":[...],"groups":{name:{...}},
+//  "processors":{id:{...}},"anomalies":[...]}
 nlohmann::json to_json(const Report& report);
 
 }  // namespace kafkasim::check
