@@ -30,8 +30,10 @@ bool notable(std::string_view kind) {
 }
 }  // namespace
 
-Session::Session(scenario::Scenario scenario, RunOptions options)
-    : scenario_(std::move(scenario)), options_(std::move(options)) {
+Session::Session(scenario::Scenario scenario, RunOptions options, CommandLog initial_commands)
+    : scenario_(std::move(scenario)), options_(std::move(options)), commands_(std::move(initial_commands)) {
+  std::stable_sort(commands_.begin(), commands_.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   rebuild();
 }
 
@@ -48,9 +50,11 @@ void Session::rebuild() {
   run_->sim().trace().add_observer(this);
   run_->start();
   next_replayed_command_ = 0;
+  shown_us_ = run_->sim().now();
   finished_reported_ = false;
   report_time_us_ = -1;
   snapshot_dirty_ = true;
+  apply_due_commands();
 }
 
 void Session::on_trace(const TraceRecord& r) {
@@ -60,19 +64,27 @@ void Session::on_trace(const TraceRecord& r) {
   if (notable(r.kind)) notable_seen_ = true;
 }
 
-bool Session::step_one() {
-  Simulation& sim = run_->sim();
-  while (next_replayed_command_ < commands_.size() &&
-         commands_[next_replayed_command_].first <= sim.events_executed()) {
+void Session::apply_due_commands() {
+  const std::uint64_t at = run_->sim().events_executed();
+  while (next_replayed_command_ < commands_.size() && commands_[next_replayed_command_].first <= at) {
     run_->apply(commands_[next_replayed_command_].second);
     ++next_replayed_command_;
   }
-  if (sim.now() >= run_->duration_us()) return false;
+}
+
+bool Session::step_one() {
+  Simulation& sim = run_->sim();
+  if (finished()) return false;
   if (sim.next_event_time() > run_->duration_us()) {
+    // The end of the run: the clock moves to the end (the only time it moves without an event).
     sim.run_until(run_->duration_us());
+    shown_us_ = run_->duration_us();
     return false;
   }
-  return sim.step();
+  if (!sim.step()) return false;
+  shown_us_ = std::max(shown_us_, sim.now());
+  apply_due_commands();
+  return true;
 }
 
 void Session::after_change() {
@@ -80,7 +92,7 @@ void Session::after_change() {
   if (finished() && !finished_reported_) {
     finished_reported_ = true;
     run_->finish();
-    report_time_us_ = run_->sim().now();
+    report_time_us_ = shown_us_;
   }
 }
 
@@ -92,7 +104,13 @@ void Session::advance_to(TimeUs until_us, std::uint64_t max_events) {
     if (!step_one()) break;
     ++n;
   }
-  if (n < max_events && sim.next_event_time() > until_us && until_us > sim.now()) sim.run_until(until_us);
+  if (n < max_events && sim.next_event_time() > until_us) {
+    if (until_us >= run_->duration_us()) {
+      step_one();  // moves the clock to the end of the run
+    } else {
+      shown_us_ = std::max(shown_us_, until_us);
+    }
+  }
   after_change();
 }
 
@@ -114,7 +132,7 @@ bool Session::step_notable() {
 }
 
 void Session::seek(TimeUs time_us) {
-  if (time_us < run_->sim().now()) rebuild();
+  if (time_us < shown_us_) rebuild();
   advance_to(time_us, UINT64_MAX);
 }
 
@@ -127,6 +145,7 @@ void Session::seek_event(std::uint64_t event_number) {
 }
 
 void Session::apply(const Command& command) {
+  if (finished()) return;  // the run is over (its report is final); a command would change nothing shown
   // A command after a seek backwards replaces the commands that came later in the abandoned future.
   const std::uint64_t at = run_->sim().events_executed();
   commands_.erase(std::remove_if(commands_.begin(), commands_.end(), [&](const auto& c) { return c.first > at; }),
@@ -137,12 +156,12 @@ void Session::apply(const Command& command) {
   after_change();
 }
 
-TimeUs Session::now_us() const { return run_->sim().now(); }
+TimeUs Session::now_us() const { return shown_us_; }
 TimeUs Session::duration_us() const { return run_->duration_us(); }
 bool Session::finished() const { return run_->sim().now() >= run_->duration_us(); }
 
 TimeUs Session::next_pause_point_us() const {
-  const TimeUs now = run_->sim().now();
+  const TimeUs now = shown_us_;
   for (const scenario::TimelineEvent& ev : scenario_.timeline) {
     if (ev.pause_point && ev.at_us > now) return ev.at_us;
   }
@@ -151,12 +170,13 @@ TimeUs Session::next_pause_point_us() const {
 
 const Snapshot& Session::snapshot() {
   if (!snapshot_dirty_) return snapshot_;
-  const TimeUs now = run_->sim().now();
+  const TimeUs now = shown_us_;
   if (report_time_us_ < 0 || now - report_time_us_ >= sec_to_us(1) || now == report_time_us_) {
     if (report_time_us_ != now) run_->check_now();
     report_time_us_ = now;
   }
   snapshot_ = run_->snapshot();
+  snapshot_.now_us = now;  // the shown time (the clock itself stays at the last event, see the header)
   snapshot_dirty_ = false;
   return snapshot_;
 }

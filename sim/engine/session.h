@@ -3,7 +3,12 @@
 //
 // Seeking backwards is exact: the Run is rebuilt from the same scenario and seed and re-executed up to the
 // target, re-applying every command at the event number where it was first applied (commands are applied
-// between events, so "after event N" pins them). Forward seeks just run on. Snapshots are rebuilt lazily
+// between events, so "after event N" pins them: the state at boundary N includes the commands applied there).
+// To make the event number alone reproduce a command exactly, the simulation clock only moves with events:
+// advancing to a time between two events moves the shown time (now_us()), not the Simulation's clock, so a
+// command is applied at the time of the last executed event both live and when replayed. A Session may start
+// with recorded commands (a recording's, or a backward seek's in another process): they are applied at
+// their event numbers exactly as a backward seek replays them. Forward seeks just run on. Snapshots are rebuilt lazily
 // after anything changed; the checker report is refreshed at most once per second of sim time (and when
 // the run ends or time stands still), because it reads the whole history.
 #include <cstdint>
@@ -21,7 +26,9 @@ namespace kafkasim::engine {
 
 class Session : public Driver, private TraceObserver {
  public:
-  Session(scenario::Scenario scenario, RunOptions options);
+  using CommandLog = std::vector<std::pair<std::uint64_t, Command>>;  // (events executed when applied, command)
+
+  Session(scenario::Scenario scenario, RunOptions options, CommandLog initial_commands = {});
   ~Session() override;
 
   void advance_to(TimeUs until_us, std::uint64_t max_events) override;
@@ -41,21 +48,23 @@ class Session : public Driver, private TraceObserver {
   std::vector<EventView> recent_events(std::size_t max, const std::string& kind_prefix) const override;
 
   Run& run() { return *run_; }
-  const std::vector<std::pair<std::uint64_t, Command>>& commands() const { return commands_; }
+  const CommandLog& commands() const { return commands_; }
 
  private:
   void on_trace(const TraceRecord& record) override;
   void rebuild();
-  // Runs one event, applying recorded commands due at this event boundary first. False at the end.
+  // Applies the recorded commands due at the current event boundary.
+  void apply_due_commands();
+  // Runs one event, then the recorded commands due after it. False at the end.
   bool step_one();
   void after_change();
 
   scenario::Scenario scenario_;
   RunOptions options_;
   std::unique_ptr<Run> run_;
-  std::vector<std::pair<std::uint64_t, Command>> commands_;  // (events executed when applied, command)
+  CommandLog commands_;
   std::size_t next_replayed_command_ = 0;
-  bool replaying_ = false;
+  TimeUs shown_us_ = 0;  // the time shown; >= the Simulation's clock (the last executed event's time)
   std::deque<EventView> events_;  // the most recent events, oldest first
   std::vector<TimelineMark> marks_;
   bool notable_seen_ = false;
