@@ -77,6 +77,7 @@ bool GroupCoordinator::handles(protocol::Api api) {
     case protocol::Api::kLeaveGroup:
     case protocol::Api::kOffsetCommit:
     case protocol::Api::kOffsetFetch:
+    case protocol::Api::kTxnOffsetCommit:
       return true;
     default:
       return false;
@@ -99,6 +100,9 @@ void GroupCoordinator::handle(net::ConnectionId conn, NodeId, const protocol::Ka
       break;
     case protocol::Api::kOffsetFetch:
       handle_offset_fetch(conn, static_cast<const protocol::OffsetFetchRequest&>(msg));
+      break;
+    case protocol::Api::kTxnOffsetCommit:
+      handle_txn_offset_commit(conn, static_cast<const protocol::TxnOffsetCommitRequest&>(msg));
       break;
     default:
       break;
@@ -126,6 +130,16 @@ ErrorCode GroupCoordinator::owner_error(std::string_view group) const {
 GroupCoordinator::Group* GroupCoordinator::find_group(const std::string& id) {
   auto it = groups_.find(id);
   return it == groups_.end() ? nullptr : it->second.get();
+}
+
+GroupCoordinator::Group& GroupCoordinator::add_group(const std::string& id) {
+  auto& g = groups_[id];
+  if (!g) {
+    g = std::make_unique<Group>();
+    g->id = id;
+    g->partition = partition_for(id);
+  }
+  return *g;
 }
 
 void GroupCoordinator::send(net::ConnectionId conn, std::shared_ptr<protocol::KafkaMessage> msg) {
@@ -193,11 +207,7 @@ void GroupCoordinator::handle_join(net::ConnectionId conn, const protocol::JoinG
   Group* g = find_group(req.group_id);
   if (g == nullptr) {
     if (!req.member_id.empty()) return join_error(conn, req.correlation_id, ErrorCode::kUnknownMemberId, req.member_id);
-    auto fresh = std::make_unique<Group>();
-    fresh->id = req.group_id;
-    fresh->partition = partition_for(req.group_id);
-    g = fresh.get();
-    groups_[req.group_id] = std::move(fresh);
+    g = &add_group(req.group_id);
   }
   if (g->state == GroupState::kDead) {
     return join_error(conn, req.correlation_id, ErrorCode::kCoordinatorNotAvailable, req.member_id);

@@ -22,6 +22,14 @@
 // GroupMetadataManager.doLoadGroupsAndOffsets does; COORDINATOR_LOAD_IN_PROGRESS meanwhile); losing
 // leadership unloads its groups (Dead; clients get NOT_COORDINATOR and look for the new coordinator).
 //
+// Transactions (KIP-98, KIP-447): TxnOffsetCommit appends the offsets as ONE transactional batch of the
+// producer (acks=all, answered at the HW); they stay pending for that producer id (Kafka's
+// pendingTransactionalOffsetCommits) and are invisible to OffsetFetch until on_txn_marker reports the
+// producer's COMMIT (materialized unless a commit later in the log is already there) or ABORT (dropped).
+// Loading replays transactional batches and markers the same way; offsets of a still-open transaction stay
+// pending. OffsetFetch with require_stable answers UNSTABLE_OFFSET_COMMIT for a partition with any pending
+// commit (Kafka: GroupMetadata.hasPendingOffsetCommitsForTopicPartition).
+//
 // Simplifications: no offset expiry (offsets.retention.minutes), no group.max.size, no KIP-848 protocol,
 // one LeaveGroup member per request. Lifecycle: owned by its Broker; reset() on a broker crash drops every
 // in-memory structure (the log survives).
@@ -41,6 +49,7 @@
 #include "sim/core/rng.h"
 #include "sim/net/network.h"
 #include "sim/protocol/group_messages.h"
+#include "sim/protocol/txn_messages.h"
 
 namespace kafkasim::cluster {
 
@@ -78,6 +87,11 @@ class GroupCoordinator {
   void on_partition_role(std::int32_t partition, bool leader, std::int32_t leader_epoch);
   // From the broker: the HW of a __consumer_offsets partition advanced (completes waiting appends).
   void on_hw_advanced(std::int32_t partition);
+  // From the broker: the COMMIT (committed) or ABORT marker of `producer_id` on __consumer_offsets partition
+  // `partition` is replicated (the HW passed it). Completes the producer's pending transactional offsets of
+  // every group of that partition (Kafka: GroupMetadataManager.scheduleHandleTxnCompletion ->
+  // GroupMetadata.completePendingTxnOffsetCommit). A no-op for producers with nothing pending here.
+  void on_txn_marker(std::int32_t partition, std::int64_t producer_id, bool committed);
   // The broker crashed: drop everything.
   void reset();
 
@@ -86,6 +100,9 @@ class GroupCoordinator {
   std::optional<protocol::GroupDescription> describe(const std::string& group) const;
   // Committed offsets of a group (what OffsetFetch would answer), empty when unknown here.
   std::map<protocol::TopicPartition, std::int64_t> committed_offsets(const std::string& group) const;
+  // Transactional offsets of a group waiting for their producer's marker (any producer; for a partition
+  // pending for several producers, the one written last), empty when none or the group is unknown here.
+  std::map<protocol::TopicPartition, std::int64_t> pending_txn_offsets(const std::string& group) const;
   bool loading(std::int32_t partition) const { return loading_.count(partition) != 0; }
   std::int32_t partition_for(std::string_view group) const;
 
@@ -93,12 +110,22 @@ class GroupCoordinator {
   struct Member;
   struct Group;
   struct PendingAppend;
+  struct LoadReplay;
   using Records = std::vector<std::pair<std::vector<std::uint8_t>, std::optional<std::vector<std::uint8_t>>>>;
-  using AppendDone = std::function<void(protocol::ErrorCode)>;
+  // Runs when an append to __consumer_offsets completed (kNone: the HW covers it) or failed, with the base
+  // offset of the appended batch (-1 when nothing was appended).
+  using AppendDone = std::function<void(protocol::ErrorCode, std::int64_t base_offset)>;
+  using StoreDone = std::function<void(protocol::ErrorCode)>;
+  // The producer of a transactional batch (TxnOffsetCommit).
+  struct TxnProducer {
+    std::int64_t producer_id = -1;
+    std::int16_t producer_epoch = -1;
+  };
 
   // routing
   protocol::ErrorCode owner_error(std::string_view group) const;
   Group* find_group(const std::string& id);
+  Group& add_group(const std::string& id);  // an Empty group, or the existing one
   void send(net::ConnectionId conn, std::shared_ptr<protocol::KafkaMessage> msg);
 
   // membership (group_coordinator.cc)
@@ -129,10 +156,16 @@ class GroupCoordinator {
   // offsets and durability (group_offsets.cc)
   void handle_offset_commit(net::ConnectionId conn, const protocol::OffsetCommitRequest& req);
   void handle_offset_fetch(net::ConnectionId conn, const protocol::OffsetFetchRequest& req);
-  void store_group(Group& g, AppendDone done);
-  void append(std::int32_t partition, const Records& records, AppendDone done);
+  void handle_txn_offset_commit(net::ConnectionId conn, const protocol::TxnOffsetCommitRequest& req);
+  protocol::ErrorCode producer_epoch_error(std::int32_t partition, const TxnProducer& producer) const;
+  void store_group(Group& g, StoreDone done);
+  // Appends `records` as one batch (transactional for `txn`) to the leader's log; `done` runs in a later
+  // event. Returns the batch's base offset, or -1 when the append failed at once.
+  std::int64_t append(std::int32_t partition, const Records& records, AppendDone done,
+                      std::optional<TxnProducer> txn = std::nullopt);
   void finish_append(std::uint64_t id, protocol::ErrorCode error);
   void load_partition(std::int32_t partition, std::int32_t leader_epoch);
+  void install_loaded(std::int32_t partition, LoadReplay& replay);
   void unload_partition(std::int32_t partition);
 
   Broker& broker_;

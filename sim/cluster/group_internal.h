@@ -1,6 +1,6 @@
 #pragma once
-// Private to the group coordinator's .cc files: Kafka's GroupMetadata / MemberMetadata, and a pending
-// append to __consumer_offsets.
+// Private to the group coordinator's .cc files: Kafka's GroupMetadata / MemberMetadata, an offset with the
+// log offset of the record that wrote it, and a pending append to __consumer_offsets.
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -13,6 +13,16 @@
 #include "sim/cluster/group_coordinator.h"
 
 namespace kafkasim::cluster {
+
+// Kafka's CommitRecordMetadataAndOffset: a committed offset and the __consumer_offsets offset of the batch
+// that wrote it (appendedBatchOffset; the first record's offset when loaded from the log).
+struct StoredOffset {
+  OffsetCommitValue value;
+  std::int64_t log_offset = -1;
+  // Kafka: CommitRecordMetadataAndOffset.olderThan: the later record in the log wins.
+  bool older_than(const StoredOffset& o) const { return log_offset < o.log_offset; }
+};
+using StoredOffsets = std::map<protocol::TopicPartition, StoredOffset>;
 
 // Kafka's MemberMetadata.
 struct GroupCoordinator::Member {
@@ -54,7 +64,13 @@ struct GroupCoordinator::Group {
   std::vector<std::string> member_order;  // join order (the order the leader sees the members in)
   std::set<std::string> pending_members;  // KIP-394: ids handed out with MEMBER_ID_REQUIRED
   std::map<std::string, std::string> static_members;  // group.instance.id -> member id
-  std::map<protocol::TopicPartition, OffsetCommitValue> offsets;
+  StoredOffsets offsets;  // committed (what OffsetFetch answers)
+  // Kafka: pendingOffsetCommits: OffsetCommit batches appended but not yet covered by the HW, by the batch's
+  // log offset.
+  std::map<std::int64_t, std::vector<protocol::TopicPartition>> pending_commits;
+  // Kafka: pendingTransactionalOffsetCommits: TxnOffsetCommit offsets per producer id, waiting for that
+  // producer's COMMIT / ABORT marker on this group's __consumer_offsets partition.
+  std::map<std::int64_t, StoredOffsets> pending_txn_offsets;
   // rebalance timer: InitialDelayedJoin (initial_delay) or DelayedJoin
   TimerId join_timer{};
   bool join_timer_set = false;
@@ -74,6 +90,17 @@ struct GroupCoordinator::Group {
     return assign::select_protocol(votes).value_or("");
   }
 
+  // Kafka: GroupMetadata.hasPendingOffsetCommitsForTopicPartition (KIP-447 require_stable).
+  bool has_pending_commit(const protocol::TopicPartition& tp) const {
+    for (const auto& [log_offset, tps] : pending_commits) {
+      if (std::find(tps.begin(), tps.end(), tp) != tps.end()) return true;
+    }
+    for (const auto& [producer_id, offs] : pending_txn_offsets) {
+      if (offs.count(tp) != 0) return true;
+    }
+    return false;
+  }
+
   std::int32_t max_rebalance_timeout_ms() const {
     std::int32_t t = 0;
     for (const auto& [id, m] : members) t = std::max(t, m.rebalance_timeout_ms);
@@ -84,6 +111,7 @@ struct GroupCoordinator::Group {
 struct GroupCoordinator::PendingAppend {
   std::int32_t partition = 0;
   std::int32_t leader_epoch = 0;
+  std::int64_t base_offset = -1;
   std::int64_t required_hw = 0;
   AppendDone done;
   TimerId timeout{};

@@ -42,6 +42,31 @@ std::string_view as_view(const std::vector<std::uint8_t>& b) {
 
 // --------------------------------------------------------------------------------------- OffsetCommit
 
+namespace {
+using RecordList = std::vector<std::pair<std::vector<std::uint8_t>, std::optional<std::vector<std::uint8_t>>>>;
+using OffsetValues = std::vector<std::pair<TopicPartition, OffsetCommitValue>>;
+
+// The OffsetCommit records of `values` for `group` (Kafka: GroupMetadataManager.storeOffsets builds one
+// batch of them), and "tp=offset, ..." for the trace.
+RecordList offset_records(const std::string& group, const OffsetValues& values, std::string& list) {
+  RecordList records;
+  for (const auto& [tp, v] : values) {
+    records.push_back({encode_key(OffsetCommitKey{group, tp}), encode_value(v)});
+    list += fmt::format("{}{}={}", list.empty() ? "" : ", ", tp.str(), v.offset);
+  }
+  return records;
+}
+
+// Kafka: GroupMetadata.onOffsetCommitAppend / completePendingTxnOffsetCommit: an offset replaces the cached
+// one unless that one was written later in the log. Returns whether it was applied.
+bool materialize(StoredOffsets& offsets, const TopicPartition& tp, const StoredOffset& so) {
+  auto it = offsets.find(tp);
+  if (it != offsets.end() && !it->second.older_than(so)) return false;
+  offsets[tp] = so;
+  return true;
+}
+}  // namespace
+
 void GroupCoordinator::handle_offset_commit(net::ConnectionId conn, const protocol::OffsetCommitRequest& req) {
   auto resp = std::make_shared<protocol::OffsetCommitResponse>();
   resp->correlation_id = req.correlation_id;
@@ -55,11 +80,7 @@ void GroupCoordinator::handle_offset_commit(net::ConnectionId conn, const protoc
   const bool standalone = req.generation_id < 0 && req.member_id.empty();
   if (g == nullptr) {
     if (!standalone) return answer_all(ErrorCode::kIllegalGeneration);
-    auto fresh = std::make_unique<Group>();
-    fresh->id = req.group_id;
-    fresh->partition = partition_for(req.group_id);
-    g = fresh.get();
-    groups_[req.group_id] = std::move(fresh);
+    g = &add_group(req.group_id);
   }
   // Kafka: validateOffsetCommit.
   if (standalone) {
@@ -71,34 +92,126 @@ void GroupCoordinator::handle_offset_commit(net::ConnectionId conn, const protoc
     if (g->state == GroupState::kCompletingRebalance) return answer_all(ErrorCode::kRebalanceInProgress);
     schedule_session(*g, g->members.at(req.member_id));
   }
-  Records records;
-  std::vector<std::pair<TopicPartition, OffsetCommitValue>> values;
+  OffsetValues values;
   for (const auto& p : req.partitions) {
     OffsetCommitValue v;
     v.offset = p.committed_offset;
     v.leader_epoch = p.committed_leader_epoch;
     v.metadata = p.metadata;
     v.commit_timestamp_ms = broker_.wall_clock_ms();
-    records.push_back({encode_key(OffsetCommitKey{req.group_id, p.tp}), encode_value(v)});
     values.push_back({p.tp, v});
   }
+  std::string list;
+  const RecordList records = offset_records(req.group_id, values, list);
   const std::string group = req.group_id;
   const std::string member = req.member_id;
-  append(g->partition, records, [this, conn, resp, group, member, values](ErrorCode e) {
+  const std::int64_t base = append(g->partition, records, [this, conn, resp, group, member, values,
+                                                           list](ErrorCode e, std::int64_t base_offset) {
     Group* grp = find_group(group);
-    if (e == ErrorCode::kNone && grp != nullptr) {
-      for (const auto& [tp, v] : values) grp->offsets[tp] = v;
+    if (grp != nullptr) {
+      grp->pending_commits.erase(base_offset);
+      if (e == ErrorCode::kNone) {
+        for (const auto& [tp, v] : values) materialize(grp->offsets, tp, StoredOffset{v, base_offset});
+      }
     }
-    std::string list;
-    for (const auto& [tp, v] : values) {
-      resp->partitions.push_back({tp, e});
-      list += fmt::format("{}{}={}", list.empty() ? "" : ", ", tp.str(), v.offset);
-    }
+    for (const auto& [tp, v] : values) resp->partitions.push_back({tp, e});
     broker_.sim().trace_event(broker_.id(), "group.commit",
                               fmt::format("group {} member {} commit {}: {}", group, member.empty() ? "-" : member,
                                           list, protocol::error_name(e)));
     send(conn, resp);
   });
+  // Kafka: GroupMetadata.prepareOffsetCommit (pending until the append completes).
+  if (base >= 0) {
+    for (const auto& [tp, v] : values) g->pending_commits[base].push_back(tp);
+  }
+}
+
+// ------------------------------------------------------------------------------------ TxnOffsetCommit
+
+ErrorCode GroupCoordinator::producer_epoch_error(std::int32_t partition, const TxnProducer& producer) const {
+  // Kafka: ProducerAppendInfo.checkProducerEpoch fences an older epoch on a coordinator append too
+  // (INVALID_PRODUCER_EPOCH since 2.7); the leader skips sequence checks for these batches.
+  const Replica* r = broker_.replica(TopicPartition{std::string(kOffsetsTopic), partition});
+  if (r == nullptr) return ErrorCode::kNone;
+  auto it = r->producers().find(producer.producer_id);
+  if (it != r->producers().end() && producer.producer_epoch < it->second.epoch) return ErrorCode::kInvalidProducerEpoch;
+  return ErrorCode::kNone;
+}
+
+void GroupCoordinator::handle_txn_offset_commit(net::ConnectionId conn, const protocol::TxnOffsetCommitRequest& req) {
+  auto resp = std::make_shared<protocol::TxnOffsetCommitResponse>();
+  resp->correlation_id = req.correlation_id;
+  auto answer_all = [&](ErrorCode e) {
+    for (const auto& [tp, offset] : req.offsets) resp->results.push_back({tp, e});
+    send(conn, resp);
+  };
+  const ErrorCode owner = owner_error(req.group_id);
+  if (owner != ErrorCode::kNone) return answer_all(owner);
+  // Kafka: handleTxnCommitOffsets creates a group it does not know (Empty).
+  Group& g = add_group(req.group_id);
+  // Kafka: validateOffsetCommit(isTransactional = true): KIP-447 fencing only when the producer sent its
+  // consumer's group metadata; without it any state is accepted.
+  if (req.generation_id >= 0 || !req.member_id.empty() || req.group_instance_id) {
+    const ErrorCode valid = validate_member(g, req.member_id, req.group_instance_id);
+    if (valid != ErrorCode::kNone) return answer_all(valid);
+    if (req.generation_id != g.generation) return answer_all(ErrorCode::kIllegalGeneration);
+  }
+  const TxnProducer producer{req.producer_id, req.producer_epoch};
+  const ErrorCode fenced = producer_epoch_error(g.partition, producer);
+  if (fenced != ErrorCode::kNone) return answer_all(fenced);
+  OffsetValues values;
+  for (const auto& [tp, offset] : req.offsets) {
+    OffsetCommitValue v;
+    v.offset = offset;
+    v.commit_timestamp_ms = broker_.wall_clock_ms();
+    values.push_back({tp, v});
+  }
+  std::string list;
+  const RecordList records = offset_records(req.group_id, values, list);
+  const std::string group = req.group_id;
+  const std::string why = fmt::format("group {} producer {} (epoch {}, transactional.id {}) offsets {}", group,
+                                      req.producer_id, req.producer_epoch, req.transactional_id, list);
+  const std::int64_t pid = req.producer_id;
+  const std::int64_t base = append(g.partition, records, [this, conn, resp, group, pid, values,
+                                                          why](ErrorCode e, std::int64_t base_offset) {
+    Group* grp = find_group(group);
+    if (e != ErrorCode::kNone && grp != nullptr) {
+      // Kafka: failPendingTxnOffsetCommit (the client retries, maybe with another coordinator).
+      auto it = grp->pending_txn_offsets.find(pid);
+      if (it != grp->pending_txn_offsets.end()) {
+        std::erase_if(it->second, [&](const auto& kv) { return kv.second.log_offset == base_offset; });
+        if (it->second.empty()) grp->pending_txn_offsets.erase(it);
+      }
+    }
+    for (const auto& [tp, v] : values) resp->results.push_back({tp, e});
+    broker_.sim().trace_event(broker_.id(), "group.txn_commit",
+                              fmt::format("{} pending until the transaction ends: {}", why, protocol::error_name(e)));
+    send(conn, resp);
+  }, producer);
+  // Kafka: GroupMetadata.prepareTxnOffsetCommit: pending for the producer until its marker.
+  if (base >= 0) {
+    for (const auto& [tp, v] : values) g.pending_txn_offsets[pid][tp] = StoredOffset{v, base};
+  }
+}
+
+void GroupCoordinator::on_txn_marker(std::int32_t partition, std::int64_t producer_id, bool committed) {
+  for (auto& [id, gp] : groups_) {
+    Group& g = *gp;
+    if (g.partition != partition) continue;
+    auto it = g.pending_txn_offsets.find(producer_id);
+    if (it == g.pending_txn_offsets.end()) continue;
+    std::string list;
+    for (const auto& [tp, so] : it->second) {
+      // Kafka: completePendingTxnOffsetCommit keeps a cached offset written later in the log.
+      const bool applied = committed && materialize(g.offsets, tp, so);
+      list += fmt::format("{}{}={}{}", list.empty() ? "" : ", ", tp.str(), so.value.offset,
+                          committed && !applied ? " (a later commit wins)" : "");
+    }
+    g.pending_txn_offsets.erase(it);
+    broker_.sim().trace_event(broker_.id(), committed ? "group.txn_offsets_committed" : "group.txn_offsets_aborted",
+                              fmt::format("group {} producer {}: {} {}", g.id, producer_id,
+                                          committed ? "commit marker, offsets visible" : "abort marker, dropped", list));
+  }
 }
 
 // ---------------------------------------------------------------------------------------- OffsetFetch
@@ -112,11 +225,14 @@ void GroupCoordinator::handle_offset_fetch(net::ConnectionId conn, const protoco
     for (const auto& tp : req.partitions) {
       protocol::OffsetFetchPartition p;
       p.tp = tp;
-      if (g != nullptr) {
+      if (g != nullptr && req.require_stable && g->has_pending_commit(tp)) {
+        // Kafka: GroupMetadataManager.getOffsets(requireStable) (KIP-447).
+        p.error = ErrorCode::kUnstableOffsetCommit;
+      } else if (g != nullptr) {
         auto it = g->offsets.find(tp);
         if (it != g->offsets.end()) {
-          p.committed_offset = it->second.offset;
-          p.committed_leader_epoch = it->second.leader_epoch;
+          p.committed_offset = it->second.value.offset;
+          p.committed_leader_epoch = it->second.value.leader_epoch;
         }
       }
       resp->partitions.push_back(std::move(p));
@@ -127,7 +243,7 @@ void GroupCoordinator::handle_offset_fetch(net::ConnectionId conn, const protoco
 
 // ------------------------------------------------------------------------------------ group records
 
-void GroupCoordinator::store_group(Group& g, AppendDone done) {
+void GroupCoordinator::store_group(Group& g, StoreDone done) {
   GroupMetadataValue v;
   v.generation = g.generation;
   if (!g.protocol.empty()) v.protocol = g.protocol;
@@ -146,13 +262,16 @@ void GroupCoordinator::store_group(Group& g, AppendDone done) {
     sm.assignment = m.assignment;
     v.members.push_back(std::move(sm));
   }
-  append(g.partition, Records{{encode_key(GroupMetadataKey{g.id}), encode_value(v)}}, std::move(done));
+  append(g.partition, Records{{encode_key(GroupMetadataKey{g.id}), encode_value(v)}},
+         [done = std::move(done)](ErrorCode e, std::int64_t) { done(e); });
 }
 
-void GroupCoordinator::append(std::int32_t partition, const Records& records, AppendDone done) {
+std::int64_t GroupCoordinator::append(std::int32_t partition, const Records& records, AppendDone done,
+                                      std::optional<TxnProducer> txn) {
   const TopicPartition tp{std::string(kOffsetsTopic), partition};
-  auto fail_later = [this, &done](ErrorCode e) {
-    broker_.after(0, [done = std::move(done), e] { done(e); });
+  auto fail_later = [this, &done](ErrorCode e) -> std::int64_t {
+    broker_.after(0, [done = std::move(done), e] { done(e, -1); });
+    return -1;
   };
   auto it = broker_.replicas_.find(tp);
   if (it == broker_.replicas_.end() || it->second->role() != ReplicaRole::kLeader) {
@@ -166,13 +285,23 @@ void GroupCoordinator::append(std::int32_t partition, const Records& records, Ap
     inputs[i].key = as_view(records[i].first);
     if (records[i].second) inputs[i].value = as_view(*records[i].second);
   }
+  BatchSpec spec;
+  if (txn) {
+    // Kafka: storeOffsets builds a transactional batch of the producer (isTxnOffsetCommit); no sequence, so
+    // the leader skips the sequence checks as for AppendOrigin.COORDINATOR.
+    spec.transactional = true;
+    spec.producer_id = txn->producer_id;
+    spec.producer_epoch = txn->producer_epoch;
+    spec.base_sequence = batch::kNoSequence;
+  }
   std::vector<std::uint8_t> batch;
-  encode_batch(BatchSpec{}, inputs, batch);
+  encode_batch(spec, inputs, batch);
   const Replica::LeaderAppend a = r.append_as_leader(batch, -1, now_ms);
   if (a.error != ErrorCode::kNone) return fail_later(map_append_error(a.error));
   auto p = std::make_unique<PendingAppend>();
   p->partition = partition;
   p->leader_epoch = r.leader_epoch();
+  p->base_offset = a.base_offset;
   p->required_hw = a.last_offset + 1;
   p->done = std::move(done);
   const std::uint64_t id = next_append_id_++;
@@ -183,6 +312,7 @@ void GroupCoordinator::append(std::int32_t partition, const Records& records, Ap
   broker_.stats_.bytes_appended += batch.size();
   broker_.on_leader_append(tp);
   if (r.maybe_advance_hw()) broker_.on_hw_advanced(tp);
+  return a.base_offset;
 }
 
 void GroupCoordinator::finish_append(std::uint64_t id, ErrorCode error) {
@@ -192,7 +322,7 @@ void GroupCoordinator::finish_append(std::uint64_t id, ErrorCode error) {
   pending_.erase(it);
   broker_.sim().cancel(p->timeout);
   // Answer in a fresh event: the caller may be in the middle of an append or a metadata update.
-  broker_.after(0, [done = std::move(p->done), e = map_append_error(error)] { done(e); });
+  broker_.after(0, [done = std::move(p->done), e = map_append_error(error), base = p->base_offset] { done(e, base); });
 }
 
 void GroupCoordinator::on_hw_advanced(std::int32_t partition) {
@@ -218,6 +348,55 @@ void GroupCoordinator::on_partition_role(std::int32_t partition, bool leader, st
   }
 }
 
+// What GroupMetadataManager.doLoadGroupsAndOffsets builds while it reads a __consumer_offsets partition:
+// committed offsets and group metadata per group, and the offsets of transactional batches per producer id
+// until that producer's marker (COMMIT materializes them, ABORT drops them).
+struct GroupCoordinator::LoadReplay {
+  std::map<std::string, GroupMetadataValue> metas;
+  std::map<std::string, StoredOffsets> offsets;
+  std::map<std::int64_t, std::map<std::string, StoredOffsets>> pending;  // producer id -> group -> offsets
+  std::uint64_t records = 0;
+
+  // Applies one decoded batch; records before `from` (already read) are skipped.
+  void apply(const DecodedBatch& b, std::int64_t from) {
+    const BatchHeader& h = b.header;
+    if (h.is_control()) {
+      if (b.records.empty()) return;
+      ++records;
+      auto it = pending.find(h.producer_id);
+      if (it == pending.end()) return;
+      const auto marker = parse_control_record(b.records.front());
+      if (marker && marker->type == ControlType::kCommit) {
+        for (const auto& [gid, offs] : it->second) {
+          for (const auto& [tp, so] : offs) materialize(offsets[gid], tp, so);
+        }
+      }
+      pending.erase(it);
+      return;
+    }
+    const bool txn = h.is_transactional();
+    std::int64_t batch_offset = -1;  // Kafka: the first record's offset
+    for (const RecordView& rv : b.records) {
+      if (batch_offset < 0) batch_offset = rv.offset;
+      if (rv.offset < from || !rv.key) continue;
+      ++records;
+      auto key = decode_key(*rv.key);
+      if (!key) continue;
+      if (const auto* ok = std::get_if<OffsetCommitKey>(&*key)) {
+        StoredOffsets& target = txn ? pending[h.producer_id][ok->group] : offsets[ok->group];
+        auto v = rv.value ? decode_offset_value(*rv.value) : std::nullopt;
+        if (v) target[ok->tp] = StoredOffset{*v, batch_offset};
+        else target.erase(ok->tp);
+      } else {
+        const auto& gk = std::get<GroupMetadataKey>(*key);
+        auto v = rv.value ? decode_group_value(*rv.value) : std::nullopt;
+        if (v) metas[gk.group] = *v;
+        else metas.erase(gk.group);
+      }
+    }
+  }
+};
+
 void GroupCoordinator::load_partition(std::int32_t partition, std::int32_t leader_epoch) {
   led_[partition] = leader_epoch;
   loading_.insert(partition);
@@ -233,12 +412,10 @@ void GroupCoordinator::load_partition(std::int32_t partition, std::int32_t leade
     auto rit = broker_.replicas_.find(tp);
     if (rit == broker_.replicas_.end()) return;
     Replica& r = *rit->second;
-    std::map<std::string, GroupMetadataValue> metas;
-    std::map<std::string, std::map<TopicPartition, OffsetCommitValue>> offsets;
+    LoadReplay replay;
     std::int64_t offset = r.log_start_offset();
     const std::int64_t end = r.log_end_offset();  // Kafka loads up to the log end offset
     DecodedBatch decoded;
-    std::uint64_t records = 0;
     while (offset < end) {
       auto rr = r.log().read(offset, 1 << 20, end);
       if (!rr.ok() || rr.value.bytes.empty()) break;
@@ -247,72 +424,63 @@ void GroupCoordinator::load_partition(std::int32_t partition, std::int32_t leade
       while (!rest.empty()) {
         std::size_t size = 0;
         if (check_batch(rest, size) != BatchCheck::kOk) break;
-        if (decode_batch(rest.first(size), decoded) == DecodeError::kOk && !decoded.header.is_control()) {
-          for (const RecordView& rv : decoded.records) {
-            if (rv.offset < offset || !rv.key) continue;
-            ++records;
-            auto key = decode_key(*rv.key);
-            if (!key) continue;
-            if (const auto* ok = std::get_if<OffsetCommitKey>(&*key)) {
-              auto v = rv.value ? decode_offset_value(*rv.value) : std::nullopt;
-              if (v) offsets[ok->group][ok->tp] = *v;
-              else offsets[ok->group].erase(ok->tp);
-            } else {
-              const auto& gk = std::get<GroupMetadataKey>(*key);
-              auto v = rv.value ? decode_group_value(*rv.value) : std::nullopt;
-              if (v) metas[gk.group] = *v;
-              else metas.erase(gk.group);
-            }
-          }
-        }
+        if (decode_batch(rest.first(size), decoded) == DecodeError::kOk) replay.apply(decoded, offset);
         next = parse_batch_header(rest.data()).next_offset();
         rest = rest.subspan(size);
       }
       if (next <= offset) break;
       offset = next;
     }
-    auto group = [&](const std::string& gid) -> std::unique_ptr<Group>& {
-      auto& g = groups_[gid];
-      if (!g) {
-        g = std::make_unique<Group>();
-        g->id = gid;
-        g->partition = partition;
-      }
-      return g;
-    };
-    for (auto& [gid, offs] : offsets) {
-      if (partition_for(gid) == partition) group(gid)->offsets = std::move(offs);
-    }
-    for (auto& [gid, meta] : metas) {
-      if (partition_for(gid) != partition) continue;
-      auto& g = group(gid);
-      g->generation = meta.generation;
-      g->protocol = meta.protocol.value_or("");
-      g->leader = meta.leader.value_or("");
-      for (const StoredMember& sm : meta.members) {
-        Member m;
-        m.member_id = sm.member_id;
-        m.instance_id = sm.group_instance_id;
-        m.client_id = sm.client_id;
-        m.client_host = sm.client_host;
-        m.session_timeout_ms = sm.session_timeout_ms;
-        m.rebalance_timeout_ms = sm.rebalance_timeout_ms;
-        m.protocols.push_back(protocol::JoinGroupProtocol{g->protocol, sm.subscription});
-        m.assignment = sm.assignment;
-        if (m.instance_id) g->static_members[*m.instance_id] = m.member_id;
-        g->member_order.push_back(m.member_id);
-        g->members[m.member_id] = std::move(m);
-      }
-      g->state = g->members.empty() ? GroupState::kEmpty : GroupState::kStable;
-      for (auto& [mid, m] : g->members) schedule_session(*g, m);
-    }
-    loading_.erase(partition);
-    std::size_t groups_here = 0;
-    for (const auto& [gid, g] : groups_) groups_here += g->partition == partition ? 1 : 0;
-    broker_.sim().trace_event(broker_.id(), "group.load_end",
-                              fmt::format("broker {} loaded {}-{}: {} records, {} groups", broker_.broker_id(),
-                                          kOffsetsTopic, partition, records, groups_here));
+    install_loaded(partition, replay);
   });
+}
+
+void GroupCoordinator::install_loaded(std::int32_t partition, LoadReplay& replay) {
+  std::size_t pending_count = 0;
+  for (auto& [gid, offs] : replay.offsets) {
+    if (partition_for(gid) == partition) add_group(gid).offsets = std::move(offs);
+  }
+  // Kafka: loadGroup -> GroupMetadata.initializeOffsets(offsets, pendingTxnOffsets): still-open transactions
+  // stay pending (a group with only those is loaded Empty).
+  for (auto& [pid, by_group] : replay.pending) {
+    for (auto& [gid, offs] : by_group) {
+      if (partition_for(gid) != partition || offs.empty()) continue;
+      pending_count += offs.size();
+      add_group(gid).pending_txn_offsets[pid] = std::move(offs);
+    }
+  }
+  for (auto& [gid, meta] : replay.metas) {
+    if (partition_for(gid) != partition) continue;
+    Group& g = add_group(gid);
+    g.generation = meta.generation;
+    g.protocol = meta.protocol.value_or("");
+    g.leader = meta.leader.value_or("");
+    for (const StoredMember& sm : meta.members) {
+      Member m;
+      m.member_id = sm.member_id;
+      m.instance_id = sm.group_instance_id;
+      m.client_id = sm.client_id;
+      m.client_host = sm.client_host;
+      m.session_timeout_ms = sm.session_timeout_ms;
+      m.rebalance_timeout_ms = sm.rebalance_timeout_ms;
+      m.protocols.push_back(protocol::JoinGroupProtocol{g.protocol, sm.subscription});
+      m.assignment = sm.assignment;
+      if (m.instance_id) g.static_members[*m.instance_id] = m.member_id;
+      g.member_order.push_back(m.member_id);
+      g.members[m.member_id] = std::move(m);
+    }
+    g.state = g.members.empty() ? GroupState::kEmpty : GroupState::kStable;
+    for (auto& [mid, m] : g.members) schedule_session(g, m);
+  }
+  loading_.erase(partition);
+  std::size_t groups_here = 0;
+  for (const auto& [gid, g] : groups_) groups_here += g->partition == partition ? 1 : 0;
+  broker_.sim().trace_event(broker_.id(), "group.load_end",
+                            fmt::format("broker {} loaded {}-{}: {} records, {} groups{}", broker_.broker_id(),
+                                        kOffsetsTopic, partition, replay.records, groups_here,
+                                        pending_count == 0 ? std::string()
+                                                           : fmt::format(", {} pending transactional offsets",
+                                                                         pending_count)));
 }
 
 void GroupCoordinator::unload_partition(std::int32_t partition) {
@@ -388,7 +556,19 @@ std::map<TopicPartition, std::int64_t> GroupCoordinator::committed_offsets(const
   std::map<TopicPartition, std::int64_t> out;
   auto it = groups_.find(group);
   if (it == groups_.end()) return out;
-  for (const auto& [tp, v] : it->second->offsets) out[tp] = v.offset;
+  for (const auto& [tp, so] : it->second->offsets) out[tp] = so.value.offset;
+  return out;
+}
+
+std::map<TopicPartition, std::int64_t> GroupCoordinator::pending_txn_offsets(const std::string& group) const {
+  std::map<TopicPartition, std::int64_t> out;
+  auto it = groups_.find(group);
+  if (it == groups_.end()) return out;
+  StoredOffsets latest;
+  for (const auto& [pid, offs] : it->second->pending_txn_offsets) {
+    for (const auto& [tp, so] : offs) materialize(latest, tp, so);
+  }
+  for (const auto& [tp, so] : latest) out[tp] = so.value.offset;
   return out;
 }
 
