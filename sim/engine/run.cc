@@ -1,4 +1,5 @@
 #include "sim/engine/run.h"
+#include "sim/engine/processor.h"
 #include "sim/engine/workload.h"
 #include "sim/cluster/group_coordinator.h"
 
@@ -22,9 +23,12 @@ std::int64_t config_ms(const config::ConfigMap& m, std::string_view key) { retur
 }  // namespace
 
 client::ProducerConfig producer_config(const scenario::ProducerSpec& spec) {
-  const config::ConfigMap& m = spec.configs;
+  return producer_config(spec.configs, spec.id);
+}
+
+client::ProducerConfig producer_config(const config::ConfigMap& m, const std::string& client_id) {
   client::ProducerConfig pc;
-  pc.client_id = spec.id;
+  pc.client_id = client_id;
   pc.acks = static_cast<std::int16_t>(config::acks_value(m));
   pc.batch_size = static_cast<std::int32_t>(m.get_int("batch.size"));
   pc.linger_ms = config_ms(m, "linger.ms");
@@ -45,6 +49,9 @@ client::ProducerConfig producer_config(const scenario::ProducerSpec& spec) {
   pc.round_robin = m.get_string("partitioner.class").find("RoundRobin") != std::string::npos;
   pc.partitioner_ignore_keys = m.get_bool("partitioner.ignore.keys");
   pc.adaptive_partitioning = m.get_bool("partitioner.adaptive.partitioning.enable");
+  pc.transactional_id = m.get_string("transactional.id");       // Kafka: transactional.id (null: "")
+  pc.transaction_timeout_ms = config_ms(m, "transaction.timeout.ms");
+  pc.max_block_ms = config_ms(m, "max.block.ms");
   return pc;
 }
 
@@ -121,6 +128,12 @@ void Run::build() {
   broker_config_.transaction_state_log_num_partitions =
       static_cast<std::int32_t>(bc.get_int("transaction.state.log.num.partitions"));
   broker_config_.group_initial_rebalance_delay_ms = bc.get_long("group.initial.rebalance.delay.ms");
+  broker_config_.transaction_state_log_replication_factor =
+      static_cast<std::int32_t>(bc.get_int("transaction.state.log.replication.factor"));
+  broker_config_.transaction_state_log_min_isr = static_cast<std::int32_t>(bc.get_int("transaction.state.log.min.isr"));
+  broker_config_.transaction_max_timeout_ms = static_cast<std::int32_t>(bc.get_int("transaction.max.timeout.ms"));
+  broker_config_.transaction_abort_timed_out_cleanup_interval_ms =
+      bc.get_long("transaction.abort.timed.out.transaction.cleanup.interval.ms");
 
   controller_ = &sim_->add_node<cluster::Controller>(NodeId(kControllerId), *net_, broker_config_);
   std::vector<std::int32_t> ids;
@@ -133,8 +146,9 @@ void Run::build() {
       const Status st = b.disk().set_mirror_dir(dir);
       if (!st.ok) sim_->trace_event(b.id(), "disk.mirror_error", st.message);
     }
-    b.set_hooks(cluster::BrokerHooks{[this](std::int32_t broker, const TopicPartition& tp, std::int64_t from,
-                                            std::int64_t to, const std::string& cause) {
+    cluster::BrokerHooks hooks;
+    hooks.on_truncate = [this](std::int32_t broker, const TopicPartition& tp, std::int64_t from, std::int64_t to,
+                               const std::string& cause) {
       check::Truncation t;
       t.time_us = sim_->now();
       t.event_number = sim_->events_executed();
@@ -164,7 +178,24 @@ void Run::build() {
         t.cause_time_us = sim_->now();
       }
       history_.append(t);
-    }});
+    };
+    // The coordinator's decision (PrepareCommit / PrepareAbort replicated): timed-out and fenced
+    // transactions are recorded as aborted too.
+    hooks.on_txn_end = [this](std::int32_t, const std::string& txn_id, std::int64_t producer_id,
+                                  std::int16_t epoch, bool committed, const std::vector<TopicPartition>& tps,
+                                  const std::string& reason) {
+      check::TxnEnd e;
+      e.time_us = sim_->now();
+      e.event_number = sim_->events_executed();
+      e.transactional_id = history_.intern(txn_id);
+      e.producer_id = producer_id;
+      e.epoch = epoch;
+      e.committed = committed;
+      for (const TopicPartition& tp : tps) e.partitions.push_back(history_.tp(tp.topic, tp.partition));
+      e.reason = history_.intern(reason);
+      history_.append(std::move(e));
+    };
+    b.set_hooks(std::move(hooks));
     brokers_.push_back(&b);
     ids.push_back(bs.id);
   }
@@ -188,47 +219,15 @@ void Run::build() {
   }
 
   std::int32_t client_id = 2000;
-  std::vector<NodeId> bootstrap;
-  for (std::int32_t id : ids) bootstrap.emplace_back(id);
   for (const scenario::ProducerSpec& ps : scenario_.producers) {
-    auto& p = sim_->add_node<client::Producer>(NodeId(client_id++), *net_, bootstrap, producer_config(ps));
-    const std::string pid = ps.id;
-    p.set_hooks(client::ProducerHooks{
-        [this, pid](const client::ProducerRecord& r, std::int32_t partition) {
-          check::Send s;
-          s.time_us = sim_->now();
-          s.event_number = sim_->events_executed();
-          s.record_id = r.id;
-          s.producer = history_.intern(pid);
-          s.tp = history_.tp(r.topic, partition);
-          if (r.key) s.key = history_.intern(*r.key);
-          history_.append(s);
-        },
-        [this](std::uint64_t id, const TopicPartition& tp, std::int64_t offset) {
-          check::Ack a;
-          a.time_us = sim_->now();
-          a.event_number = sim_->events_executed();
-          a.record_id = id;
-          a.tp = history_.tp(tp.topic, tp.partition);
-          a.offset = offset;
-          history_.append(a);
-        },
-        [this, pid](std::uint64_t id, const TopicPartition&, protocol::ErrorCode code, const std::string& message,
-                    bool final) {
-          ++producer_errors_[{pid, std::string(protocol::error_name(code))}];
-          check::SendFailed f;
-          f.time_us = sim_->now();
-          f.event_number = sim_->events_executed();
-          f.record_id = id;
-          f.error = history_.intern(message.empty() ? std::string(protocol::error_name(code))
-                                                    : fmt::format("{}: {}", protocol::error_name(code), message));
-          f.gave_up = final ? check::GaveUp::kYes : check::GaveUp::kNo;
-          history_.append(f);
-        }});
+    const client::ProducerConfig pc = producer_config(ps);
+    auto& p = sim_->add_node<client::Producer>(NodeId(client_id++), *net_, bootstrap(), pc);
+    p.set_hooks(producer_hooks(ps.id, pc.transactional_id));
     producers_.push_back(&p);
     workloads_.push_back(std::make_unique<ProducerWorkload>(*this, ps, p, next_record_id_));
   }
   build_groups();
+  build_processors();
   for (const scenario::Expectation& x : scenario_.expectations) {
     ExpectationResult r;
     r.text = x.text;
@@ -236,6 +235,51 @@ void Run::build() {
     r.location = fmt::format("{}:{}:{}", x.loc.file, x.loc.line, x.loc.column);
     expectations_.push_back(std::move(r));
   }
+}
+
+std::vector<NodeId> Run::bootstrap() const {
+  std::vector<NodeId> out;
+  for (const cluster::Broker* b : brokers_) out.push_back(b->id());
+  return out;
+}
+
+client::ProducerHooks Run::producer_hooks(const std::string& name, const std::string& transactional_id) {
+  const check::NameId producer = history_.intern(name);
+  const check::NameId txn = transactional_id.empty() ? check::kNoName : history_.intern(transactional_id);
+  client::ProducerHooks hooks;
+  hooks.on_send = [this, producer, txn](const client::ProducerRecord& r, std::int32_t partition) {
+    check::Send s;
+    s.time_us = sim_->now();
+    s.event_number = sim_->events_executed();
+    s.record_id = r.id;
+    s.producer = producer;
+    s.tp = history_.tp(r.topic, partition);
+    if (r.key) s.key = history_.intern(*r.key);
+    s.transactional_id = txn;
+    history_.append(s);
+  };
+  hooks.on_ack = [this](std::uint64_t id, const TopicPartition& tp, std::int64_t offset) {
+    check::Ack a;
+    a.time_us = sim_->now();
+    a.event_number = sim_->events_executed();
+    a.record_id = id;
+    a.tp = history_.tp(tp.topic, tp.partition);
+    a.offset = offset;
+    history_.append(a);
+  };
+  hooks.on_error = [this, name](std::uint64_t id, const TopicPartition&, protocol::ErrorCode code,
+                                const std::string& message, bool final) {
+    ++producer_errors_[{name, std::string(protocol::error_name(code))}];
+    check::SendFailed f;
+    f.time_us = sim_->now();
+    f.event_number = sim_->events_executed();
+    f.record_id = id;
+    f.error = history_.intern(message.empty() ? std::string(protocol::error_name(code))
+                                              : fmt::format("{}: {}", protocol::error_name(code), message));
+    f.gave_up = final ? check::GaveUp::kYes : check::GaveUp::kNo;
+    history_.append(f);
+  };
+  return hooks;
 }
 
 void Run::start() {
@@ -259,6 +303,7 @@ void Run::start() {
   });
   for (client::Producer* p : producers_) sim_->start_node(p->id());
   for (auto& w : workloads_) w->start();
+  for (auto& p : processors_) p->start();
   schedule_timeline();
   for (std::size_t i = 0; i < expectations_.size(); ++i) {
     if (expectations_[i].at_us) sim_->at(*expectations_[i].at_us, [this, i] { evaluate_expectation(i); });
@@ -299,9 +344,43 @@ NodeId Run::node_of(const scenario::NodeRef& ref) const {
     case scenario::NodeRef::Kind::kConsumer:
       if (const Member* m = find_member(ref.group, ref.name)) return m->consumer->id();
       break;
-    case scenario::NodeRef::Kind::kProcessor: break;
+    case scenario::NodeRef::Kind::kProcessor:
+      if (const Processor* p = find_processor(ref.name)) return p->nodes().front();
+      break;
   }
   return kNoNode;
+}
+
+std::vector<NodeId> Run::nodes_of(const scenario::NodeRef& ref) const {
+  if (ref.kind == scenario::NodeRef::Kind::kProcessor) {
+    const Processor* p = find_processor(ref.name);
+    return p == nullptr ? std::vector<NodeId>{} : p->nodes();
+  }
+  const NodeId n = node_of(ref);
+  return n == kNoNode ? std::vector<NodeId>{} : std::vector<NodeId>{n};
+}
+
+void Run::build_processors() {
+  std::int32_t node = 4000;
+  for (const scenario::ProcessorSpec& ps : scenario_.processors) {
+    processors_.push_back(std::make_unique<Processor>(*this, ps, node));
+    node += 2 * ps.instances;
+  }
+}
+
+Processor* Run::processor_of(const scenario::NodeRef& ref) {
+  if (ref.kind != scenario::NodeRef::Kind::kProcessor) return nullptr;
+  for (const auto& p : processors_) {
+    if (p->spec().id == ref.name) return p.get();
+  }
+  return nullptr;
+}
+
+const Processor* Run::find_processor(const std::string& id) const {
+  for (const auto& p : processors_) {
+    if (p->spec().id == id) return p.get();
+  }
+  return nullptr;
 }
 
 void Run::crash_broker(std::int32_t id, CrashKind kind) {

@@ -56,9 +56,14 @@ struct AppliedFault {
 };
 
 class ProducerWorkload;
+class Processor;
 
 // The producer's configuration from a scenario's ProducerSpec (Kafka names -> client::ProducerConfig).
 client::ProducerConfig producer_config(const scenario::ProducerSpec& spec);
+// The same from a config map (a processor's producer_configs), with client.id `client_id`.
+client::ProducerConfig producer_config(const config::ConfigMap& m, const std::string& client_id);
+// A consumer's Kafka configs from a config map (no group, client id or application mode set).
+client::ConsumerConfig consumer_base_config(const config::ConfigMap& m);
 
 class Run {
  public:
@@ -105,6 +110,21 @@ class Run {
   // The expectation language's lookups (sim/scenario/expectation.h).
   scenario::LookupResult lookup(const scenario::Call& call);
 
+  // (group, topics) of every consumer group, then of every processor's group (its input topic).
+  std::vector<std::pair<std::string, std::vector<std::string>>> group_topics() const;
+  // Processors (scenario `processors:`), in scenario order.
+  const std::vector<std::unique_ptr<Processor>>& processors() const { return processors_; }
+  const Processor* find_processor(const std::string& id) const;
+
+  // --- for the clients the Run builds (workloads, groups, processors) ---
+  // Hooks that record a producer's sends, acks and errors in the history as client `name`.
+  client::ProducerHooks producer_hooks(const std::string& name, const std::string& transactional_id);
+  // Hooks that record a consumer's polls, commits, seeks and membership as member `member` of `group`.
+  client::ConsumerHooks consumer_hooks(const std::string& group, const std::string& member);
+  std::vector<NodeId> bootstrap() const;
+  // The next run-unique record id (header kafkasim.id).
+  std::uint64_t take_record_id() { return next_record_id_++; }
+
  private:
   void build();
   void schedule_timeline();
@@ -120,6 +140,13 @@ class Run {
   void add_group_views(Snapshot& s) const;
   void note_fault(const std::string& what, bool from_command);
   NodeId node_of(const scenario::NodeRef& ref) const;
+  // Every node a ref names: one, or every producer and consumer of a processor's instances.
+  std::vector<NodeId> nodes_of(const scenario::NodeRef& ref) const;
+  void build_processors();
+  Processor* processor_of(const scenario::NodeRef& ref);
+  void restart_refs(const std::vector<scenario::NodeRef>& refs);
+  scenario::LookupResult lookup_processor(const scenario::Call& call, const check::Report& rep);
+
   void crash_broker(std::int32_t id, CrashKind kind);
   void restart_broker(std::int32_t id);
   check::FinalState final_state();
@@ -146,6 +173,7 @@ class Run {
   std::vector<Member> members_;
   std::map<std::string, std::shared_ptr<std::set<std::uint64_t>>> dedup_stores_;
   std::int32_t next_consumer_node_ = 3000;
+  std::vector<std::unique_ptr<Processor>> processors_;
   void build_groups();
   client::Consumer* add_member(const scenario::ConsumerGroupSpec& spec, const std::string& name,
                                const std::string& instance_id, TimeUs start_us);

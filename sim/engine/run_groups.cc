@@ -7,21 +7,15 @@
 #include "sim/client/lag.h"
 #include "sim/config/config_def.h"
 #include "sim/cluster/group_coordinator.h"
+#include "sim/engine/processor.h"
 #include "sim/engine/run.h"
 
 namespace kafkasim::engine {
 
 using protocol::TopicPartition;
 
-namespace {
-
-client::ConsumerConfig consumer_config(const scenario::ConsumerGroupSpec& spec, const std::string& name,
-                                       const std::string& instance_id) {
-  const config::ConfigMap& m = spec.configs;
+client::ConsumerConfig consumer_base_config(const config::ConfigMap& m) {
   client::ConsumerConfig c;
-  c.client_id = fmt::format("{}-{}", spec.group, name);
-  c.group_id = spec.group;
-  if (!instance_id.empty()) c.group_instance_id = instance_id;
   c.assignment_strategies = config::assignors(m);
   c.max_poll_records = static_cast<std::int32_t>(m.get_int("max.poll.records"));
   c.max_poll_interval_ms = static_cast<std::int32_t>(m.get_int("max.poll.interval.ms"));
@@ -44,6 +38,17 @@ client::ConsumerConfig consumer_config(const scenario::ConsumerGroupSpec& spec, 
   }
   c.isolation = m.get_string("isolation.level") == "read_committed" ? protocol::IsolationLevel::kReadCommitted
                                                                    : protocol::IsolationLevel::kReadUncommitted;
+  return c;
+}
+
+namespace {
+
+client::ConsumerConfig consumer_config(const scenario::ConsumerGroupSpec& spec, const std::string& name,
+                                       const std::string& instance_id) {
+  client::ConsumerConfig c = consumer_base_config(spec.configs);
+  c.client_id = fmt::format("{}-{}", spec.group, name);
+  c.group_id = spec.group;
+  if (!instance_id.empty()) c.group_instance_id = instance_id;
   c.processing_time_us = spec.processing_time_us;
   switch (spec.commit) {
     case scenario::CommitStrategy::kAuto: c.mode = client::ProcessingMode::kAutoCommit; break;
@@ -80,12 +85,24 @@ void Run::build_groups() {
 
 client::Consumer* Run::add_member(const scenario::ConsumerGroupSpec& spec, const std::string& name,
                                   const std::string& instance_id, TimeUs start_us) {
-  std::vector<NodeId> bootstrap;
-  for (const cluster::Broker* b : brokers_) bootstrap.push_back(b->id());
-  auto& c = sim_->add_node<client::Consumer>(NodeId(next_consumer_node_++), *net_, bootstrap,
+  auto& c = sim_->add_node<client::Consumer>(NodeId(next_consumer_node_++), *net_, bootstrap(),
                                              consumer_config(spec, name, instance_id));
-  const check::NameId group = history_.intern(spec.group);
-  const check::NameId member = history_.intern(fmt::format("{}/{}", spec.group, name));
+  c.set_hooks(consumer_hooks(spec.group, name));
+  if (auto it = dedup_stores_.find(spec.group); it != dedup_stores_.end()) c.set_dedup_store(it->second);
+  c.subscribe(spec.topics);
+  members_.push_back(Member{spec.group, name, &c});
+  const NodeId nid = c.id();
+  if (started_ && start_us <= sim_->now()) {
+    sim_->start_node(nid);
+  } else {
+    sim_->at(std::max(start_us, sim_->now()), [this, nid] { sim_->start_node(nid); });
+  }
+  return &c;
+}
+
+client::ConsumerHooks Run::consumer_hooks(const std::string& group_name, const std::string& name) {
+  const check::NameId group = history_.intern(group_name);
+  const check::NameId member = history_.intern(fmt::format("{}/{}", group_name, name));
   // Fills the fields every group op shares: when, which group and member, which partition and offset.
   auto stamp = [this, group, member](auto& op, const TopicPartition& tp, std::int64_t offset) {
     op.time_us = sim_->now();
@@ -128,17 +145,7 @@ client::Consumer* Run::add_member(const scenario::ConsumerGroupSpec& spec, const
     op.generation = generation;
     history_.append(std::move(op));
   };
-  c.set_hooks(std::move(hooks));
-  if (auto it = dedup_stores_.find(spec.group); it != dedup_stores_.end()) c.set_dedup_store(it->second);
-  c.subscribe(spec.topics);
-  members_.push_back(Member{spec.group, name, &c});
-  const NodeId nid = c.id();
-  if (started_ && start_us <= sim_->now()) {
-    sim_->start_node(nid);
-  } else {
-    sim_->at(std::max(start_us, sim_->now()), [this, nid] { sim_->start_node(nid); });
-  }
-  return &c;
+  return hooks;
 }
 
 const Run::Member* Run::find_member(const std::string& group, const std::string& name) const {
@@ -246,10 +253,10 @@ scenario::LookupResult Run::lookup_group(const scenario::Call& call) {
   }
   // lag(group): the sum over the group's partitions of LEO - committed (as kafka-consumer-groups.sh).
   std::int64_t lag = 0;
-  const scenario::ConsumerGroupSpec* spec = scenario_.find_group(group);
-  if (spec != nullptr) {
+  for (const auto& [name, topics] : group_topics()) {
+    if (name != group) continue;
     for (const auto& [tp, rec] : controller_->partitions()) {
-      if (std::find(spec->topics.begin(), spec->topics.end(), tp.topic) == spec->topics.end()) continue;
+      if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) continue;
       const cluster::Replica* r = readable_replica(tp);
       const std::int64_t end = r == nullptr ? 0 : r->high_watermark();
       auto it = committed.find(tp);
@@ -259,13 +266,22 @@ scenario::LookupResult Run::lookup_group(const scenario::Call& call) {
   return {lag, {}};
 }
 
+std::vector<std::pair<std::string, std::vector<std::string>>> Run::group_topics() const {
+  std::vector<std::pair<std::string, std::vector<std::string>>> out;
+  for (const scenario::ConsumerGroupSpec& g : scenario_.consumer_groups) out.emplace_back(g.group, g.topics);
+  for (const scenario::ProcessorSpec& p : scenario_.processors) {
+    out.emplace_back(p.group, std::vector<std::string>{p.input});
+  }
+  return out;
+}
+
 void Run::add_group_final_state(check::FinalState& fs) {
-  for (const scenario::ConsumerGroupSpec& g : scenario_.consumer_groups) {
+  for (const auto& [group, topics] : group_topics()) {
     check::GroupFinal gf;
-    gf.group = history_.intern(g.group);
-    const cluster::Broker* coord = cluster::find_group_coordinator(brokers_, g.group);
+    gf.group = history_.intern(group);
+    const cluster::Broker* coord = cluster::find_group_coordinator(brokers_, group);
     if (coord != nullptr) {
-      for (const auto& [tp, offset] : coord->group_coordinator().committed_offsets(g.group)) {
+      for (const auto& [tp, offset] : coord->group_coordinator().committed_offsets(group)) {
         gf.offsets.push_back(check::GroupOffset{history_.tp(tp.topic, tp.partition), offset});
       }
     }
@@ -286,13 +302,13 @@ void Run::add_group_views(Snapshot& s) const {
   for (const auto& [tp, rec] : controller_->partitions()) {
     if (const cluster::Replica* r = readable_replica(tp)) hws[tp] = r->high_watermark();
   }
-  for (const scenario::ConsumerGroupSpec& g : scenario_.consumer_groups) {
+  for (const auto& [group, topics] : group_topics()) {
     GroupView v;
-    v.group_id = g.group;
-    const cluster::Broker* coord = cluster::find_group_coordinator(brokers_, g.group);
-    const auto desc = coord == nullptr ? std::nullopt : coord->group_coordinator().describe(g.group);
+    v.group_id = group;
+    const cluster::Broker* coord = cluster::find_group_coordinator(brokers_, group);
+    const auto desc = coord == nullptr ? std::nullopt : coord->group_coordinator().describe(group);
     const auto committed = coord == nullptr ? std::map<TopicPartition, std::int64_t>{}
-                                            : coord->group_coordinator().committed_offsets(g.group);
+                                            : coord->group_coordinator().committed_offsets(group);
     if (desc) {
       v.state = desc->state;
       v.generation = desc->generation;
@@ -313,7 +329,7 @@ void Run::add_group_views(Snapshot& s) const {
       }
       std::map<TopicPartition, std::int64_t> ends;
       for (const auto& [tp, hw] : hws) {
-        if (std::find(g.topics.begin(), g.topics.end(), tp.topic) != g.topics.end()) ends[tp] = hw;
+        if (std::find(topics.begin(), topics.end(), tp.topic) != topics.end()) ends[tp] = hw;
       }
       for (const client::LagRow& r : client::describe_lag(*desc, committed, ends)) {
         v.lag.push_back(LagRow{r.tp.topic, r.tp.partition, r.current_offset, r.log_end_offset, r.lag, r.consumer_id,
@@ -324,14 +340,21 @@ void Run::add_group_views(Snapshot& s) const {
     }
     // Positions on the partition strips: each live member's fetch position and the committed offset.
     for (PartitionView& pv : s.partitions) {
-      if (std::find(g.topics.begin(), g.topics.end(), pv.topic) == g.topics.end()) continue;
+      if (std::find(topics.begin(), topics.end(), pv.topic) == topics.end()) continue;
       GroupOffsetOnPartition go;
-      go.group = g.group;
+      go.group = group;
       const TopicPartition tp{pv.topic, pv.partition};
       if (auto it = committed.find(tp); it != committed.end()) go.committed = it->second;
+      std::vector<const client::Consumer*> live;
       for (const Member& m : members_) {
-        if (m.group != g.group || !m.consumer->is_up()) continue;
-        for (const client::ConsumerPartitionView& cp : m.consumer->partitions()) {
+        if (m.group == group) live.push_back(m.consumer);
+      }
+      for (const auto& p : processors_) {
+        if (p->spec().group == group) live.insert(live.end(), p->consumers().begin(), p->consumers().end());
+      }
+      for (const client::Consumer* c : live) {
+        if (!c->is_up()) continue;
+        for (const client::ConsumerPartitionView& cp : c->partitions()) {
           if (cp.tp == tp) go.position = cp.position;
         }
       }
@@ -344,16 +367,16 @@ void Run::add_group_views(Snapshot& s) const {
 std::string render_group_tables(const Run& run) {
   std::string out;
   const auto& brokers = run.brokers();
-  for (const scenario::ConsumerGroupSpec& g : run.scenario().consumer_groups) {
-    const cluster::Broker* coord = cluster::find_group_coordinator(brokers, g.group);
-    const auto desc = coord == nullptr ? std::nullopt : coord->group_coordinator().describe(g.group);
-    out += fmt::format("  GROUP {}: state {}, generation {}, protocol {}, coordinator broker {}\n", g.group,
+  for (const auto& [group, topics] : run.group_topics()) {
+    const cluster::Broker* coord = cluster::find_group_coordinator(brokers, group);
+    const auto desc = coord == nullptr ? std::nullopt : coord->group_coordinator().describe(group);
+    out += fmt::format("  GROUP {}: state {}, generation {}, protocol {}, coordinator broker {}\n", group,
                        desc ? desc->state : "unknown", desc ? desc->generation : 0, desc ? desc->protocol : "-",
                        coord == nullptr ? -1 : coord->broker_id());
     if (!desc) continue;
     std::map<TopicPartition, std::int64_t> ends;
     for (const auto& [tp, rec] : run.controller().partitions()) {
-      if (std::find(g.topics.begin(), g.topics.end(), tp.topic) == g.topics.end()) continue;
+      if (std::find(topics.begin(), topics.end(), tp.topic) == topics.end()) continue;
       for (const cluster::Broker* b : brokers) {
         if (b->broker_id() == rec.leader && b->is_up()) {
           if (const cluster::Replica* r = b->replica(tp)) ends[tp] = r->high_watermark();
@@ -361,7 +384,7 @@ std::string render_group_tables(const Run& run) {
       }
     }
     const std::string table =
-        client::format_lag_table(client::describe_lag(*desc, coord->group_coordinator().committed_offsets(g.group), ends));
+        client::format_lag_table(client::describe_lag(*desc, coord->group_coordinator().committed_offsets(group), ends));
     for (std::size_t pos = 0; pos < table.size();) {
       const std::size_t nl = table.find('\n', pos);
       out += "  " + table.substr(pos, nl == std::string::npos ? std::string::npos : nl - pos) + "\n";

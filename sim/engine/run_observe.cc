@@ -54,6 +54,9 @@ check::FinalState Run::final_state() {
       // HW just has not caught up when the run stops; with the leader down, the surviving ISR member that
       // will be elected serves its whole log once its HW catches up.
       pf.high_watermark = r->log_end_offset();
+      // Records of a transactional batch stay kOpen until a control batch of their producer id says
+      // COMMIT or ABORT (what a read_committed fetch decides with the aborted transactions list).
+      std::map<std::int64_t, std::vector<std::size_t>> open;  // producer id -> indexes into pf.records
       std::int64_t offset = r->log_start_offset();
       while (offset < pf.high_watermark) {
         auto read = replica->log().read(offset, 1 << 20, pf.high_watermark);
@@ -65,11 +68,25 @@ check::FinalState Run::final_state() {
           if (b.empty()) break;
           if (decode_batch(b, decoded) != DecodeError::kOk) break;
           next = decoded.header.next_offset();
-          if (decoded.header.is_control()) continue;
+          const std::int64_t pid = decoded.header.producer_id;
+          if (decoded.header.is_control()) {
+            for (const RecordView& rv : decoded.records) {
+              const auto marker = parse_control_record(rv);
+              if (!marker) continue;
+              const check::LogTxn end =
+                  marker->type == ControlType::kCommit ? check::LogTxn::kCommitted : check::LogTxn::kAborted;
+              for (std::size_t i : open[pid]) pf.records[i].txn = end;
+              open.erase(pid);
+            }
+            continue;
+          }
+          const bool txn = decoded.header.is_transactional();
           for (const RecordView& rv : decoded.records) {
             for (const RecordHeader& h : decoded.headers_of(rv)) {
               if (h.key == "kafkasim.id" && h.value) {
-                pf.records.push_back(check::ReadableRecord{rv.offset, std::stoull(std::string(*h.value))});
+                if (txn) open[pid].push_back(pf.records.size());
+                pf.records.push_back(check::ReadableRecord{rv.offset, std::stoull(std::string(*h.value)),
+                                                           txn ? check::LogTxn::kOpen : check::LogTxn::kNone});
                 break;
               }
             }
@@ -86,6 +103,10 @@ check::FinalState Run::final_state() {
     fs.partitions.push_back(std::move(pf));
   }
   add_group_final_state(fs);
+  for (const scenario::ProcessorSpec& p : scenario_.processors) {
+    fs.processors.push_back(check::ProcessorFinal{history_.intern(p.id), history_.intern(p.group),
+                                                  history_.intern(p.input), history_.intern(p.output)});
+  }
   return fs;
 }
 
@@ -179,6 +200,7 @@ scenario::LookupResult Run::lookup(const scenario::Call& call) {
     return {std::int64_t{0}, {}};
   }
   if (f == "errors") return {producer_errors(arg(0, "producer"), arg(1, "error")), {}};
+  if (f == "processor") return lookup_processor(call, rep);
   if (f == "group" || f == "committed" || f == "lag") return lookup_group(call);
   const auto tp = parse_tp(arg(0, "partition"));
   if (!tp) return {std::nullopt, "expected a topic-partition such as orders-0"};
@@ -205,6 +227,26 @@ scenario::LookupResult Run::lookup(const scenario::Call& call) {
     return {rr->log_end_offset(), {}};
   }
   return {std::nullopt, fmt::format("unknown function {}", f)};
+}
+
+// processor(id).<member>: the checker's counts of one processor (checker.h, "Per processor").
+scenario::LookupResult Run::lookup_processor(const scenario::Call& call, const check::Report& rep) {
+  const scenario::CallArg* a = call.arg(0, "producer");
+  const std::string id = a == nullptr ? std::string() : a->value;
+  for (const check::ProcessorCounts& p : rep.processors) {
+    if (p.processor != id) continue;
+    const std::string& m = call.member;
+    if (m == "inputs") return {p.inputs, {}};
+    if (m == "outputs") return {p.outputs, {}};
+    if (m == "outputs_aborted") return {p.outputs_aborted, {}};
+    if (m == "outputs_open") return {p.outputs_open, {}};
+    if (m == "missing") return {p.missing, {}};
+    if (m == "duplicates") return {p.duplicates, {}};
+    if (m == "order_violations") return {p.order_violation_count(), {}};
+    if (m == "semantics") return {std::string(check::to_string(p.semantics)), {}};
+    return {std::nullopt, fmt::format("processor(...).{}: unknown member", m)};
+  }
+  return {std::nullopt, fmt::format("no processor {}", id)};
 }
 
 Snapshot Run::snapshot() const {

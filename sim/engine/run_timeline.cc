@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sim/engine/processor.h"
 #include "sim/engine/run.h"
 #include "sim/engine/workload.h"
 
@@ -36,6 +37,8 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
       for (const auto& ref : ev.nodes) {
         if (ref.kind == scenario::NodeRef::Kind::kBroker) {
           crash_broker(ref.broker, kind);
+        } else if (Processor* p = processor_of(ref)) {
+          p->crash(kind);
         } else if (NodeId n = node_of(ref); n != kNoNode) {
           sim_->crash_node(n, kind);
         }
@@ -44,9 +47,7 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
     }
     case ActionKind::kRestart:
       note_fault(fmt::format("restart {}", refs_text(ev.nodes)), false);
-      for (const auto& ref : ev.nodes) {
-        if (NodeId n = node_of(ref); n != kNoNode) sim_->restart_node(n);
-      }
+      restart_refs(ev.nodes);
       break;
     case ActionKind::kShutdown:
       note_fault(fmt::format("controlled shutdown of {}", refs_text(ev.nodes)), false);
@@ -60,7 +61,7 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
       for (const auto& g : ev.groups) {
         std::vector<NodeId> ids;
         for (const auto& r : g) {
-          if (NodeId n = node_of(r); n != kNoNode) ids.push_back(n);
+          for (NodeId n : nodes_of(r)) ids.push_back(n);
         }
         groups.push_back(std::move(ids));
         texts.push_back("[" + refs_text(g) + "]");
@@ -72,13 +73,17 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
     case ActionKind::kOneWay:
       note_fault(fmt::format("one-way cut from [{}] to [{}]", refs_text(ev.groups.at(0)), refs_text(ev.groups.at(1))), false);
       for (const auto& from : ev.groups.at(0)) {
-        for (const auto& to : ev.groups.at(1)) net_->block(node_of(from), node_of(to));
+        for (const auto& to : ev.groups.at(1)) {
+          for (NodeId f : nodes_of(from)) {
+            for (NodeId t : nodes_of(to)) net_->block(f, t);
+          }
+        }
       }
       break;
     case ActionKind::kIsolate:
       note_fault(fmt::format("isolate {}", refs_text(ev.nodes)), false);
       for (const auto& ref : ev.nodes) {
-        if (NodeId n = node_of(ref); n != kNoNode) net_->isolate(n);
+        for (NodeId n : nodes_of(ref)) net_->isolate(n);
       }
       break;
     case ActionKind::kHeal:
@@ -112,13 +117,13 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
     case ActionKind::kPause:
       note_fault(fmt::format("pause {}", refs_text(ev.nodes)), false);
       for (const auto& ref : ev.nodes) {
-        if (NodeId n = node_of(ref); sim_->node(n) != nullptr) sim_->pause_node(n);
+        for (NodeId n : nodes_of(ref)) sim_->pause_node(n);
       }
       break;
     case ActionKind::kResume:
       note_fault(fmt::format("resume {}", refs_text(ev.nodes)), false);
       for (const auto& ref : ev.nodes) {
-        if (NodeId n = node_of(ref); sim_->node(n) != nullptr) sim_->resume_node(n);
+        for (NodeId n : nodes_of(ref)) sim_->resume_node(n);
       }
       break;
     case ActionKind::kSlowDisk:
@@ -166,7 +171,7 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
                              format_time(ev.delay_us < 0 ? -ev.delay_us : ev.delay_us)),
                  false);
       for (const auto& ref : ev.nodes) {
-        if (Node* n = sim_->node(node_of(ref))) n->set_clock_skew_us(ev.delay_us);
+        for (NodeId id : nodes_of(ref)) sim_->node(id)->set_clock_skew_us(ev.delay_us);
       }
       break;
     case ActionKind::kStopProducer:
@@ -211,7 +216,7 @@ void Run::revert_action(const scenario::TimelineEvent& ev) {
     case ActionKind::kPause:
       note_fault(fmt::format("resume {} (after {})", refs_text(ev.nodes), format_time(*ev.for_us)), false);
       for (const auto& ref : ev.nodes) {
-        if (NodeId n = node_of(ref); sim_->node(n) != nullptr) sim_->resume_node(n);
+        for (NodeId n : nodes_of(ref)) sim_->resume_node(n);
       }
       break;
     case ActionKind::kPartition:
@@ -244,13 +249,11 @@ void Run::revert_action(const scenario::TimelineEvent& ev) {
     case ActionKind::kPowerLoss:
     case ActionKind::kShutdown:
       note_fault(fmt::format("restart {} (after {})", refs_text(ev.nodes), format_time(*ev.for_us)), false);
-      for (const auto& ref : ev.nodes) {
-        if (NodeId n = node_of(ref); n != kNoNode) sim_->restart_node(n);
-      }
+      restart_refs(ev.nodes);
       break;
     case ActionKind::kClockSkew:
       for (const auto& ref : ev.nodes) {
-        if (Node* n = sim_->node(node_of(ref))) n->set_clock_skew_us(0);
+        for (NodeId id : nodes_of(ref)) sim_->node(id)->set_clock_skew_us(0);
       }
       break;
     case ActionKind::kStopProducer:
@@ -262,6 +265,17 @@ void Run::revert_action(const scenario::TimelineEvent& ev) {
       break;
     default:
       break;
+  }
+}
+
+// A restart of a processor restarts its crashed or fenced instances, which call init_transactions again.
+void Run::restart_refs(const std::vector<scenario::NodeRef>& refs) {
+  for (const auto& ref : refs) {
+    if (Processor* p = processor_of(ref)) {
+      p->restart();
+    } else if (NodeId n = node_of(ref); n != kNoNode) {
+      sim_->restart_node(n);
+    }
   }
 }
 
