@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "sim/core/assert.h"
 #include "sim/scenario/parser.h"
 
 namespace kafkasim::engine {
@@ -81,6 +82,10 @@ bool Session::step_one() {
     shown_us_ = run_->duration_us();
     return false;
   }
+  if (checkpoint_stop_us_ >= 0 && sim.next_event_time() > checkpoint_stop_us_) {
+    stopped_for_checkpoint_ = true;
+    return false;
+  }
   if (!sim.step()) return false;
   shown_us_ = std::max(shown_us_, sim.now());
   apply_due_commands();
@@ -133,15 +138,26 @@ bool Session::step_notable() {
 
 void Session::seek(TimeUs time_us) {
   if (time_us < shown_us_) rebuild();
+  report_time_us_ = -1;
   advance_to(time_us, UINT64_MAX);
 }
 
 void Session::seek_event(std::uint64_t event_number) {
   if (event_number < run_->sim().events_executed()) rebuild();
+  report_time_us_ = -1;
   while (run_->sim().events_executed() < event_number) {
     if (!step_one()) break;
   }
   after_change();
+}
+
+void Session::resume_from_checkpoint(const CommandLog& log) {
+  KS_ASSERT(log.size() >= next_replayed_command_);
+  commands_ = log;
+  apply_due_commands();
+  shown_us_ = run_->sim().now();
+  report_time_us_ = -1;
+  snapshot_dirty_ = true;
 }
 
 void Session::apply(const Command& command) {

@@ -10,12 +10,14 @@
 // with recorded commands (a recording's, or a backward seek's in another process): they are applied at
 // their event numbers exactly as a backward seek replays them. Forward seeks just run on. Snapshots are rebuilt lazily
 // after anything changed; the checker report is refreshed at most once per second of sim time (and when
-// the run ends or time stands still), because it reads the whole history.
+// the run ends or time stands still), because it reads the whole history; a seek always refreshes it, so a
+// seek to t shows the same snapshot however it got there.
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/driver.h"
@@ -50,6 +52,17 @@ class Session : public Driver, private TraceObserver {
   Run& run() { return *run_; }
   const CommandLog& commands() const { return commands_; }
 
+  // Checkpoint support for the sim server (sim_server.h). With a stop time set, running stops before an
+  // event later than it (at an event boundary) and take_checkpoint_stop() turns true once; the caller
+  // checkpoints there, sets the next stop and repeats the request. -1: no stop (the default).
+  void set_checkpoint_stop(TimeUs stop_us) { checkpoint_stop_us_ = stop_us; }
+  bool take_checkpoint_stop() { return std::exchange(stopped_for_checkpoint_, false); }
+  // A checkpoint resumed for a seek: `log` is the whole command log of the session now (its prefix is what
+  // this Session has applied; later ones are applied when their event numbers come); the shown time goes
+  // back to the clock (the target is at or after it) and the checker report is refreshed at the next
+  // snapshot.
+  void resume_from_checkpoint(const CommandLog& log);
+
  private:
   void on_trace(const TraceRecord& record) override;
   void rebuild();
@@ -64,7 +77,9 @@ class Session : public Driver, private TraceObserver {
   std::unique_ptr<Run> run_;
   CommandLog commands_;
   std::size_t next_replayed_command_ = 0;
-  TimeUs shown_us_ = 0;  // the time shown; >= the Simulation's clock (the last executed event's time)
+  TimeUs shown_us_ = 0;
+  TimeUs checkpoint_stop_us_ = -1;
+  bool stopped_for_checkpoint_ = false;  // the time shown; >= the Simulation's clock (the last executed event's time)
   std::deque<EventView> events_;  // the most recent events, oldest first
   std::vector<TimelineMark> marks_;
   bool notable_seen_ = false;

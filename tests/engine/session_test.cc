@@ -4,31 +4,12 @@
 #include "sim/engine/run.h"
 #include "sim/engine/session.h"
 #include "sim/scenario/parser.h"
+#include "tests/engine/seek_scenario.h"
 
 using namespace kafkasim;
 
 namespace {
-const char* kScenario = R"(
-name: "engine test"
-description: a leader crash under load, with a consumer group
-seed: 11
-duration: 30s
-cluster:
-  brokers: 3
-  configs: {min.insync.replicas: 2}
-topics:
-  - {name: orders, partitions: 3, replication.factor: 3}
-producers:
-  - {id: checkout, topic: orders, rate: 100/s, keys: "customer-{0..49}"}
-consumer_groups:
-  - {group: billing, topics: [orders], members: 2, processing_time: 1ms, commit: after-processing, configs: {auto.offset.reset: earliest}}
-timeline:
-  - {at: 8s, crash: broker 1, narrate: "the leader dies", pause_point: true}
-  - {at: 18s, restart: broker 1}
-expectations:
-  - lost_acked == 0
-  - lost(group=billing) == 0
-)";
+using kafkasim_test::kScenario;
 
 scenario::Scenario parse() {
   auto r = scenario::parse_scenario_text(kScenario, "engine_test.yaml");

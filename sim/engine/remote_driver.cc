@@ -1,0 +1,240 @@
+#include "sim/engine/remote_driver.h"
+
+#include <algorithm>
+
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace kafkasim::engine {
+
+using server::Op;
+
+std::unique_ptr<RemoteDriver> RemoteDriver::open(const server::ServerSpec& spec, const RemoteOptions& options,
+                                                 std::string& error) {
+  server::Spawned sp;
+  if (!server::spawn_root(options.exec_path, sp, error)) return nullptr;
+  std::unique_ptr<RemoteDriver> d(new RemoteDriver());
+  d->options_ = options;
+  d->root_pid_ = sp.root_pid;
+  d->control_fd_ = sp.control_fd;
+  d->server_fd_ = sp.session_fd;
+  d->commands_ = spec.initial_commands;
+  std::string answer;
+  if (!d->call(d->server_fd_, Op::kOpen, server::encode_spec(spec), Op::kState, answer) ||
+      !d->read_state(answer)) {
+    error = d->error_.empty() ? "the simulation server did not start" : d->error_;
+    return nullptr;
+  }
+  return d;
+}
+
+RemoteDriver::~RemoteDriver() {
+  disconnect();
+  for (const Checkpoint& c : checkpoints_) ::close(c.fd);
+  checkpoints_.clear();
+  if (control_fd_ >= 0) ::close(control_fd_);
+  if (root_pid_ > 0) {
+    while (::waitpid(root_pid_, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
+}
+
+void RemoteDriver::disconnect() const {
+  if (server_fd_ >= 0) ::close(server_fd_);
+  server_fd_ = -1;
+}
+
+bool RemoteDriver::call(int fd, Op op, const std::string& payload, Op expect, std::string& answer,
+                        const std::vector<int>& fds) const {
+  if (fd < 0 || !server::send_frame(fd, op, payload, fds)) return false;
+  return receive(fd, expect, answer);
+}
+
+bool RemoteDriver::receive(int fd, Op expect, std::string& answer) const {
+  for (;;) {
+    Op got;
+    std::vector<int> got_fds;
+    if (!server::recv_frame(fd, got, answer, &got_fds)) return false;
+    if (got == Op::kCheckpoint && got_fds.size() == 1) {
+      add_checkpoint(answer, got_fds[0]);
+      continue;
+    }
+    for (int f : got_fds) ::close(f);
+    if (got == Op::kError) {
+      error_ = answer;
+      return false;
+    }
+    return got == expect;
+  }
+}
+
+void RemoteDriver::add_checkpoint(const std::string& bytes, int fd) const {
+  server::CheckpointNotice n;
+  if (!server::decode_notice(bytes, n)) {
+    ::close(fd);
+    return;
+  }
+  auto it = std::lower_bound(checkpoints_.begin(), checkpoints_.end(), n.events_executed,
+                             [](const Checkpoint& c, std::uint64_t e) { return c.events_executed < e; });
+  if (it != checkpoints_.end() && it->events_executed == n.events_executed) {
+    ::close(fd);  // the same boundary: the one we have is as good
+    return;
+  }
+  checkpoints_.insert(it, Checkpoint{n.pid, fd, n.sim_now_us, n.events_executed});
+  while (checkpoints_.size() > std::max<std::size_t>(options_.max_checkpoints, 2)) {
+    // Thin out: drop the interior checkpoint whose neighbours are closest together (never the first).
+    std::size_t best = 1;
+    TimeUs best_gap = -1;
+    for (std::size_t i = 1; i + 1 < checkpoints_.size(); ++i) {
+      const TimeUs gap = checkpoints_[i + 1].sim_now_us - checkpoints_[i - 1].sim_now_us;
+      if (best_gap < 0 || gap < best_gap) {
+        best_gap = gap;
+        best = i;
+      }
+    }
+    drop_checkpoint(best);
+  }
+}
+
+void RemoteDriver::drop_checkpoint(std::size_t index) const {
+  ::close(checkpoints_[index].fd);  // the checkpoint sees EOF and exits
+  checkpoints_.erase(checkpoints_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+bool RemoteDriver::read_state(const std::string& answer) {
+  server::StateReply st;
+  if (!server::decode_state(answer, st)) return false;
+  marks_.resize(std::min<std::size_t>(marks_.size(), st.marks_kept));
+  marks_.insert(marks_.end(), st.new_marks.begin(), st.new_marks.end());
+  st.new_marks.clear();
+  server_pid_ = st.server_pid;
+  state_ = std::move(st);
+  snapshot_valid_ = false;
+  return true;
+}
+
+bool RemoteDriver::request_state(Op op, const std::string& payload) {
+  std::string answer;
+  if (call(server_fd_, op, payload, Op::kState, answer) && read_state(answer)) return true;
+  disconnect();
+  return false;
+}
+
+void RemoteDriver::advance_to(TimeUs until_us, std::uint64_t max_events) {
+  codec::Writer w;
+  w.i64(until_us);
+  w.u64(max_events);
+  request_state(Op::kAdvance, w.bytes());
+}
+
+bool RemoteDriver::step_event() { return request_state(Op::kStepEvent, {}) && state_.ok; }
+bool RemoteDriver::step_notable() { return request_state(Op::kStepNotable, {}) && state_.ok; }
+
+void RemoteDriver::wake(std::size_t index, Op op, const std::string& payload) {
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return;
+  codec::Writer w;
+  w.u64(static_cast<std::uint64_t>(op));
+  w.str(payload);
+  server::encode_commands(w, commands_);
+  const bool sent = server::send_frame(checkpoints_[index].fd, Op::kWake, w.bytes(), {sv[1]});
+  ::close(sv[1]);
+  if (!sent) {
+    ::close(sv[0]);
+    drop_checkpoint(index);
+    return;
+  }
+  disconnect();  // the old server exits on EOF
+  server_fd_ = sv[0];
+  std::string answer;
+  if (!receive(server_fd_, Op::kState, answer) || !read_state(answer)) disconnect();
+}
+
+void RemoteDriver::seek(TimeUs time_us) {
+  codec::Writer w;
+  w.i64(time_us);
+  // The newest checkpoint whose clock is at or before the target.
+  std::size_t best = checkpoints_.size();
+  for (std::size_t i = 0; i < checkpoints_.size(); ++i) {
+    if (checkpoints_[i].sim_now_us <= time_us) best = i;
+  }
+  const bool forward = time_us >= state_.now_us;
+  if (best == checkpoints_.size() ||
+      (forward && checkpoints_[best].events_executed <= state_.events_executed)) {
+    request_state(Op::kSeek, w.bytes());
+    return;
+  }
+  wake(best, Op::kSeek, w.bytes());
+}
+
+void RemoteDriver::seek_event(std::uint64_t event_number) {
+  codec::Writer w;
+  w.u64(event_number);
+  std::size_t best = checkpoints_.size();
+  for (std::size_t i = 0; i < checkpoints_.size(); ++i) {
+    if (checkpoints_[i].events_executed <= event_number) best = i;
+  }
+  const bool forward = event_number >= state_.events_executed;
+  if (best == checkpoints_.size() ||
+      (forward && checkpoints_[best].events_executed <= state_.events_executed)) {
+    request_state(Op::kSeekEvent, w.bytes());
+    return;
+  }
+  wake(best, Op::kSeekEvent, w.bytes());
+}
+
+void RemoteDriver::apply(const Command& command) {
+  if (state_.finished || server_fd_ < 0) return;  // as Session::apply: the run is over
+  const std::uint64_t at = state_.events_executed;
+  commands_.erase(std::remove_if(commands_.begin(), commands_.end(), [&](const auto& c) { return c.first > at; }),
+                  commands_.end());
+  commands_.emplace_back(at, command);
+  // Checkpoints after this boundary belong to a future that no longer happens.
+  for (std::size_t i = checkpoints_.size(); i-- > 0;) {
+    if (checkpoints_[i].events_executed > at) drop_checkpoint(i);
+  }
+  codec::Writer w;
+  codec::encode(w, command);
+  request_state(Op::kApply, w.bytes());
+}
+
+const Snapshot& RemoteDriver::snapshot() {
+  if (snapshot_valid_) return snapshot_;
+  std::string answer;
+  if (call(server_fd_, Op::kSnapshot, {}, Op::kSnapshotReply, answer)) {
+    codec::Reader r(answer);
+    Snapshot s;
+    codec::decode(r, s);
+    if (r.ok()) snapshot_ = std::move(s);
+  } else {
+    disconnect();
+  }
+  snapshot_valid_ = true;
+  return snapshot_;
+}
+
+std::vector<EventView> RemoteDriver::recent_events(std::size_t max, const std::string& kind_prefix) const {
+  codec::Writer w;
+  w.u64(max);
+  w.str(kind_prefix);
+  std::string answer;
+  std::vector<EventView> out;
+  if (!call(server_fd_, Op::kEvents, w.bytes(), Op::kEventsReply, answer)) {
+    disconnect();
+    return out;
+  }
+  codec::Reader r(answer);
+  codec::decode(r, out);
+  if (!r.ok()) out.clear();
+  return out;
+}
+
+std::vector<pid_t> RemoteDriver::process_ids() const {
+  std::vector<pid_t> out{root_pid_};
+  if (server_pid_ > 0) out.push_back(server_pid_);
+  for (const Checkpoint& c : checkpoints_) out.push_back(c.pid);
+  return out;
+}
+
+}  // namespace kafkasim::engine

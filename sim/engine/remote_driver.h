@@ -1,0 +1,98 @@
+#pragma once
+// RemoteDriver: the engine::Driver the visualizer uses by default: the run lives in a sim-server process
+// (sim_server.h) and seeks go through its fork() checkpoints, so any point of a long run is reached within
+// a second (docs/benchmarks.md, "Seeking"). Same behaviour as an in-process Session (tests compare them).
+//
+// Lifecycle: open() spawns the server root and starts the run; every Driver call is one synchronous
+// request over a socket (snapshot() and recent_events() are cached until the run changes); the destructor
+// closes every socket (the server, its checkpoints and the root exit on EOF) and reaps the root.
+//
+// Seeks: forward seeks run on in the current server unless a checkpoint lies between now and the target;
+// otherwise the newest checkpoint at or before the target is woken with the whole command log and becomes
+// the server. Applying a command discards the checkpoints taken after that event boundary. At most
+// `max_checkpoints` are kept: when more arrive, the one whose neighbours are closest in sim time goes (the
+// start of the run is always kept).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sys/types.h>
+
+#include "sim/engine/driver.h"
+#include "sim/engine/sim_server.h"
+
+namespace kafkasim::engine {
+
+struct RemoteOptions {
+  std::string exec_path;            // "" forks the server from this process; else fork+exec (see spawn_root)
+  std::size_t max_checkpoints = 40;
+};
+
+class RemoteDriver : public Driver {
+ public:
+  // nullptr with `error` set when the server cannot start or rejects the scenario.
+  static std::unique_ptr<RemoteDriver> open(const server::ServerSpec& spec, const RemoteOptions& options,
+                                            std::string& error);
+  ~RemoteDriver() override;
+  RemoteDriver(const RemoteDriver&) = delete;
+  RemoteDriver& operator=(const RemoteDriver&) = delete;
+
+  void advance_to(TimeUs until_us, std::uint64_t max_events) override;
+  bool step_event() override;
+  bool step_notable() override;
+  void seek(TimeUs time_us) override;
+  void seek_event(std::uint64_t event_number) override;
+  void apply(const Command& command) override;
+
+  TimeUs now_us() const override { return state_.now_us; }
+  TimeUs duration_us() const override { return state_.duration_us; }
+  bool finished() const override { return state_.finished; }
+  TimeUs next_pause_point_us() const override { return state_.next_pause_point_us; }
+
+  const Snapshot& snapshot() override;
+  const std::vector<TimelineMark>& marks() const override { return marks_; }
+  std::vector<EventView> recent_events(std::size_t max, const std::string& kind_prefix) const override;
+
+  struct Checkpoint {
+    pid_t pid = 0;
+    int fd = -1;
+    TimeUs sim_now_us = 0;
+    std::uint64_t events_executed = 0;
+  };
+  const std::vector<Checkpoint>& checkpoints() const { return checkpoints_; }
+  const Session::CommandLog& commands() const { return commands_; }
+  // Process ids of the root, the current server and every checkpoint (for memory figures).
+  std::vector<pid_t> process_ids() const;
+  // False once the server connection failed (the Driver then stands still).
+  bool connected() const { return server_fd_ >= 0; }
+
+ private:
+  RemoteDriver() = default;
+  // Sends a request and reads checkpoint notices up to its answer (`expect`). False on a broken server.
+  bool call(int fd, server::Op op, const std::string& payload, server::Op expect, std::string& answer,
+            const std::vector<int>& fds = {}) const;
+  bool receive(int fd, server::Op expect, std::string& answer) const;
+  bool request_state(server::Op op, const std::string& payload);
+  bool read_state(const std::string& answer);
+  void add_checkpoint(const std::string& notice, int fd) const;
+  void drop_checkpoint(std::size_t index) const;
+  void disconnect() const;
+  // Wakes checkpoint `index` with a seek request (op kSeek / kSeekEvent and its payload).
+  void wake(std::size_t index, server::Op op, const std::string& payload);
+
+  RemoteOptions options_;
+  pid_t root_pid_ = -1;
+  int control_fd_ = -1;
+  mutable int server_fd_ = -1;
+  mutable pid_t server_pid_ = -1;
+  server::StateReply state_;
+  std::vector<TimelineMark> marks_;
+  Session::CommandLog commands_;
+  mutable std::vector<Checkpoint> checkpoints_;  // by event number
+  Snapshot snapshot_;
+  bool snapshot_valid_ = false;
+  mutable std::string error_;
+};
+
+}  // namespace kafkasim::engine

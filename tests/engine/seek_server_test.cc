@@ -1,0 +1,230 @@
+// The sim server and RemoteDriver (sim/engine/sim_server.h, remote_driver.h): exact seeks through fork()
+// checkpoints, the snapshot codec, and no process left behind.
+#include <catch2/catch.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <string>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sim/engine/remote_driver.h"
+#include "sim/engine/session.h"
+#include "sim/engine/snapshot_codec.h"
+#include "sim/scenario/parser.h"
+#include "tests/engine/seek_scenario.h"
+
+using namespace kafkasim;
+
+namespace {
+using kafkasim_test::kScenario;
+constexpr TimeUs kDurationUs = 40'000'000;  // the shared scenario, run 40 s
+
+scenario::Scenario parse() {
+  auto r = scenario::parse_scenario_text(kScenario, "seek_test.yaml");
+  REQUIRE(r.ok());
+  r.scenario->duration_us = kDurationUs;
+  return *r.scenario;
+}
+
+std::unique_ptr<engine::RemoteDriver> open_remote(std::size_t max_checkpoints = 40) {
+  engine::server::ServerSpec spec;
+  spec.scenario_text = kScenario;
+  spec.scenario_source = "seek_test.yaml";
+  spec.duration_us = kDurationUs;
+  spec.checkpoint_interval_us = sec_to_us(5);
+  engine::RemoteOptions options;
+  options.max_checkpoints = max_checkpoints;
+  std::string error;
+  auto d = engine::RemoteDriver::open(spec, options, error);
+  INFO(error);
+  REQUIRE(d != nullptr);
+  return d;
+}
+
+std::string bytes_of(const engine::Snapshot& s) {
+  engine::codec::Writer w;
+  engine::codec::encode(w, s);
+  return w.take();
+}
+
+engine::Command command(engine::CommandKind kind, std::int32_t node) {
+  engine::Command c;
+  c.kind = kind;
+  c.node = node;
+  return c;
+}
+
+// True when the process is gone or a zombie no one will run again.
+bool process_ended(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return true;
+  const auto paren = line.rfind(')');
+  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
+}
+
+bool all_ended(const std::vector<pid_t>& pids) {
+  for (int i = 0; i < 500; ++i) {  // a bounded wait for exits that follow EOF (not a timing assertion)
+    bool ended = true;
+    for (pid_t p : pids) ended = ended && process_ended(p);
+    if (ended) return true;
+    ::usleep(10000);
+  }
+  return false;
+}
+}  // namespace
+
+TEST_CASE("the snapshot codec round-trips every field of every struct") {
+  engine::Snapshot filled;
+  engine::codec::fill_every_field(filled);
+  const std::string bytes = bytes_of(filled);
+  CHECK(bytes != bytes_of(engine::Snapshot{}));
+  engine::codec::Reader r(bytes);
+  engine::Snapshot back;
+  engine::codec::decode(r, back);
+  CHECK(r.ok());
+  CHECK(r.at_end());
+  CHECK(bytes_of(back) == bytes);
+  CHECK(back.partitions.at(1).replica_views.at(1).truncated_at_us == filled.partitions[1].replica_views[1].truncated_at_us);
+  CHECK(back.producers.at(0).rate_per_sec == filled.producers[0].rate_per_sec);
+  CHECK(back.groups.at(1).lag_history.at(0).total_lag == filled.groups[1].lag_history[0].total_lag);
+
+  engine::Command c;
+  engine::codec::fill_every_field(c);
+  engine::codec::Writer w;
+  engine::codec::encode(w, c);
+  engine::codec::Reader cr(w.bytes());
+  engine::Command c2;
+  engine::codec::decode(cr, c2);
+  engine::codec::Writer w2;
+  engine::codec::encode(w2, c2);
+  CHECK(w2.bytes() == w.bytes());
+  CHECK(c2.groups == c.groups);
+}
+
+TEST_CASE("decoding truncated or garbage bytes fails without crashing") {
+  engine::Snapshot filled;
+  engine::codec::fill_every_field(filled);
+  const std::string bytes = bytes_of(filled);
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, bytes.size() / 3, bytes.size() - 1}) {
+    engine::codec::Reader r(std::string_view(bytes).substr(0, cut));
+    engine::Snapshot s;
+    engine::codec::decode(r, s);
+    CHECK_FALSE(r.ok());
+  }
+  const std::string garbage(64, '\xff');
+  engine::codec::Reader r(garbage);
+  engine::Snapshot s;
+  engine::codec::decode(r, s);
+  CHECK_FALSE(r.ok());
+}
+
+TEST_CASE("a remote seek backwards through a checkpoint equals the in-process seek, commands included") {
+  auto remote = open_remote();
+  engine::Session local(parse(), {});
+  for (engine::Driver* d : {static_cast<engine::Driver*>(remote.get()), static_cast<engine::Driver*>(&local)}) {
+    d->advance_to(sec_to_us(6) + 250, UINT64_MAX);
+    d->apply(command(engine::CommandKind::kCrashBroker, 2));
+    d->advance_to(sec_to_us(12), UINT64_MAX);
+    d->apply(command(engine::CommandKind::kRestartBroker, 2));
+    d->seek(sec_to_us(35));
+  }
+  CHECK(remote->checkpoints().size() >= 7);  // 0, 5, 10, ... 35 s
+  CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
+  for (TimeUs t : {sec_to_us(13), sec_to_us(6), sec_to_us(30) + 7, sec_to_us(1)}) {
+    INFO("seek to " << t);
+    remote->seek(t);
+    local.seek(t);
+    CHECK(remote->now_us() == t);
+    CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
+    CHECK(remote->marks().size() == local.marks().size());
+    CHECK(remote->recent_events(50, "").size() == 50);
+    CHECK(remote->recent_events(50, "").back().number == local.recent_events(50, "").back().number);
+  }
+  remote->seek_event(40000);
+  local.seek_event(40000);
+  CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
+}
+
+TEST_CASE("a seek to t gives the same trace hash and snapshot as playing to t") {
+  auto player = open_remote();
+  for (TimeUs t = 0; t < sec_to_us(27); t += 16667 * 30) player->advance_to(t, 2000);
+  player->advance_to(sec_to_us(27), UINT64_MAX);
+  player->seek(sec_to_us(27));  // a seek to where it is: refreshes the checker report like every seek
+  const std::string played = bytes_of(player->snapshot());
+  auto seeker = open_remote();
+  seeker->seek(sec_to_us(38));
+  seeker->seek(sec_to_us(27));
+  CHECK(bytes_of(seeker->snapshot()) == played);
+  CHECK(seeker->snapshot().trace_hash == player->snapshot().trace_hash);
+}
+
+TEST_CASE("a command applied after a backward seek discards the later checkpoints and that future") {
+  auto remote = open_remote();
+  engine::Session local(parse(), {});
+  remote->seek(sec_to_us(30));
+  const std::size_t before = remote->checkpoints().size();
+  for (engine::Driver* d : {static_cast<engine::Driver*>(remote.get()), static_cast<engine::Driver*>(&local)}) {
+    d->seek(sec_to_us(30));
+    d->seek(sec_to_us(11));
+    d->apply(command(engine::CommandKind::kPauseNode, 3));
+  }
+  CHECK(remote->checkpoints().size() < before);
+  for (const auto& c : remote->checkpoints()) CHECK(c.events_executed <= remote->snapshot().events_executed);
+  for (engine::Driver* d : {static_cast<engine::Driver*>(remote.get()), static_cast<engine::Driver*>(&local)}) {
+    d->seek(sec_to_us(25));
+    d->seek(sec_to_us(16));
+  }
+  CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
+  CHECK(remote->snapshot().brokers.at(2).status == engine::NodeStatus::kPaused);
+}
+
+TEST_CASE("at most max_checkpoints are kept and the start of the run is one of them") {
+  auto remote = open_remote(4);
+  remote->seek(sec_to_us(40));
+  CHECK(remote->finished());
+  REQUIRE(remote->checkpoints().size() == 4);
+  CHECK(remote->checkpoints().front().events_executed == 0);
+  remote->seek(sec_to_us(2));
+  CHECK(remote->now_us() == sec_to_us(2));
+}
+
+TEST_CASE("no server or checkpoint process outlives the driver") {
+  std::vector<pid_t> pids;
+  {
+    auto remote = open_remote();
+    remote->seek(sec_to_us(20));
+    remote->seek(sec_to_us(7));
+    pids = remote->process_ids();
+  }
+  CHECK(pids.size() >= 5);
+  CHECK(all_ended(pids));
+}
+
+TEST_CASE("when the GUI process dies its servers and checkpoints exit") {
+  int p[2];
+  REQUIRE(::pipe(p) == 0);
+  const pid_t gui = ::fork();
+  REQUIRE(gui >= 0);
+  if (gui == 0) {
+    ::close(p[0]);
+    auto remote = open_remote();
+    remote->seek(sec_to_us(12));
+    remote->seek(sec_to_us(3));
+    for (pid_t pid : remote->process_ids()) {
+      if (::write(p[1], &pid, sizeof pid) != sizeof pid) break;
+    }
+    ::_exit(0);  // a crash: no destructor runs
+  }
+  ::close(p[1]);
+  std::vector<pid_t> pids;
+  pid_t pid;
+  while (::read(p[0], &pid, sizeof pid) == sizeof pid) pids.push_back(pid);
+  ::close(p[0]);
+  int status = 0;
+  ::waitpid(gui, &status, 0);
+  CHECK(pids.size() >= 4);
+  CHECK(all_ended(pids));
+}
