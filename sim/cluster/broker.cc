@@ -1,6 +1,7 @@
 #include "sim/cluster/broker.h"
 #include "sim/cluster/broker_internal.h"
 #include "sim/cluster/group_coordinator.h"
+#include "sim/cluster/txn_coordinator.h"
 
 #include <algorithm>
 
@@ -23,6 +24,8 @@ Broker::Broker(Simulation& sim, NodeId id, net::Network& net, NodeId controller,
       rng_(sim.rng(fmt::format("broker.{}", id.value))) {
   net_.attach(id, this);
   group_coordinator_ = std::make_unique<GroupCoordinator>(*this);
+  txn_coordinator_ = std::make_unique<TransactionCoordinator>(*this);
+  topic_configs_[std::string(kTransactionStateTopic)] = transaction_state_topic_config(config_);
 }
 
 Broker::~Broker() = default;
@@ -56,6 +59,7 @@ void Broker::on_start() {
   after(ms_to_us(std::min<std::int64_t>(config_.log_retention_check_interval_ms, 3600000)),
         [this] { maintenance_tick(); });
   if (config_.os_writeback_ms > 0) after(ms_to_us(config_.os_writeback_ms), [this] { writeback_tick(); });
+  txn_coordinator_->start();
 }
 
 void Broker::on_crash() {
@@ -70,8 +74,10 @@ void Broker::on_crash() {
   producer_ids_left_ = 0;
   delayed_produces_.clear();
   delayed_fetches_.clear();
+  delayed_markers_.clear();
   fetchers_.clear();
   group_coordinator_->reset();
+  txn_coordinator_->reset();
 }
 
 void Broker::on_power_loss() {
@@ -251,6 +257,8 @@ void Broker::handle_metadata_update(const protocol::MetadataUpdate& update) {
     if (r.role() == ReplicaRole::kLeader && r.maybe_advance_hw()) on_hw_advanced(state.tp);
     if (state.tp.topic == kOffsetsTopic) {
       group_coordinator_->on_partition_role(state.tp.partition, r.role() == ReplicaRole::kLeader, r.leader_epoch());
+    } else if (state.tp.topic == kTransactionStateTopic) {
+      txn_coordinator_->on_partition_role(state.tp.partition, r.role() == ReplicaRole::kLeader, r.leader_epoch());
     }
   }
   sync_fetchers();
@@ -378,6 +386,9 @@ void Broker::on_message(net::ConnectionId conn, NodeId from, net::MessagePtr msg
       case protocol::Api::kAlterPartition:
         handle_alter_partition_response(static_cast<const protocol::AlterPartitionResponse&>(km));
         break;
+      case protocol::Api::kWriteTxnMarkers:
+        txn_coordinator_->handle_markers_response(conn, static_cast<const protocol::WriteTxnMarkersResponse&>(km));
+        break;
       case protocol::Api::kFetch: {
         auto it = fetchers_.find(from.value);
         if (it != fetchers_.end() && it->second->conn == conn && km.correlation_id == it->second->correlation_id) {
@@ -409,6 +420,25 @@ void Broker::on_message(net::ConnectionId conn, NodeId from, net::MessagePtr msg
     case protocol::Api::kInitProducerId:
       handle_init_producer_id(conn, static_cast<const protocol::InitProducerIdRequest&>(km));
       break;
+    case protocol::Api::kFindCoordinator:
+      if (static_cast<const protocol::FindCoordinatorRequest&>(km).key_type == 1) {
+        txn_coordinator_->handle_find_coordinator(conn, static_cast<const protocol::FindCoordinatorRequest&>(km));
+      } else {
+        group_coordinator_->handle(conn, from, km);
+      }
+      break;
+    case protocol::Api::kAddPartitionsToTxn:
+      txn_coordinator_->handle_add_partitions(conn, static_cast<const protocol::AddPartitionsToTxnRequest&>(km));
+      break;
+    case protocol::Api::kAddOffsetsToTxn:
+      txn_coordinator_->handle_add_offsets(conn, static_cast<const protocol::AddOffsetsToTxnRequest&>(km));
+      break;
+    case protocol::Api::kEndTxn:
+      txn_coordinator_->handle_end_txn(conn, static_cast<const protocol::EndTxnRequest&>(km));
+      break;
+    case protocol::Api::kWriteTxnMarkers:
+      handle_write_txn_markers(conn, static_cast<const protocol::WriteTxnMarkersRequest&>(km));
+      break;
     default:
       if (GroupCoordinator::handles(km.api)) {
         group_coordinator_->handle(conn, from, km);
@@ -429,6 +459,7 @@ void Broker::heartbeat_tick_now() {
 }
 
 void Broker::on_disconnect(net::ConnectionId conn, NodeId peer) {
+  txn_coordinator_->on_disconnect(conn);
   if (conn == controller_conn_) {
     controller_conn_ = {};
     broker_epoch_ = -1;

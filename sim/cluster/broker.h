@@ -12,8 +12,10 @@
 // Controlled shutdown: the broker asks the controller (heartbeat wantShutDown) to move its leaders, then
 // stops.
 //
-// Extension points for the group and transaction coordinators (issues 5 and 6) are the request dispatch
-// in on_message and the internal topics, which are ordinary partitions here.
+// The group coordinator (group_coordinator.h) and the transaction coordinator (txn_coordinator.h) live
+// inside the broker: the request dispatch in on_message routes their APIs, and their internal topics
+// (__consumer_offsets, __transaction_state) are ordinary partitions here. WriteTxnMarkers appends
+// COMMIT/ABORT control batches as leader (broker_txn.cc).
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -30,10 +32,12 @@
 #include "sim/log/partition_log.h"
 #include "sim/net/network.h"
 #include "sim/protocol/messages.h"
+#include "sim/protocol/txn_messages.h"
 
 namespace kafkasim::cluster {
 
 class GroupCoordinator;
+class TransactionCoordinator;
 
 struct BrokerStats {
   std::uint64_t produce_requests = 0;
@@ -52,12 +56,17 @@ struct BrokerHooks {
   std::function<void(std::int32_t broker, const protocol::TopicPartition& tp, std::int64_t from,
                      std::int64_t to, const std::string& cause)>
       on_truncate;
+  // The transaction coordinator on `broker` decided a transaction: its PrepareCommit / PrepareAbort
+  // record is replicated (the markers follow). reason: "EndTxn from the producer",
+  // "transaction.timeout.ms=60000 expired", "fenced by InitProducerId (epoch 3)".
+  std::function<void(std::int32_t broker, const std::string& transactional_id, std::int64_t producer_id,
+                     std::int16_t producer_epoch, bool committed,
+                     const std::vector<protocol::TopicPartition>& partitions, const std::string& reason)>
+      on_txn_end;
 };
 
 // Requests the broker does not handle itself go to extensions (group and transaction coordinators).
 using RequestHandler = std::function<void(net::ConnectionId conn, NodeId from, const net::MessagePtr& msg)>;
-using TxnInitHandler = std::function<void(net::ConnectionId conn, const protocol::InitProducerIdRequest& req,
-                                          protocol::InitProducerIdResponse& resp)>;
 
 // The log configuration for a topic config (sim/log's LogConfig).
 LogConfig log_config_for(const TopicConfig& config);
@@ -75,9 +84,12 @@ class Broker : public Node, public net::Endpoint {
   // The classic group coordinator of this broker (issue 5; sim/cluster/group_coordinator.h).
   GroupCoordinator& group_coordinator() { return *group_coordinator_; }
   const GroupCoordinator& group_coordinator() const { return *group_coordinator_; }
+  // The transaction coordinator of this broker (issue 6; sim/cluster/txn_coordinator.h).
+  TransactionCoordinator& transaction_coordinator() { return *txn_coordinator_; }
+  const TransactionCoordinator& transaction_coordinator() const { return *txn_coordinator_; }
   void set_hooks(BrokerHooks hooks) { hooks_ = std::move(hooks); }
+  const BrokerHooks& hooks() const { return hooks_; }
   void set_request_handler(RequestHandler handler) { request_handler_ = std::move(handler); }
-  void set_txn_init_handler(TxnInitHandler handler) { txn_handler_ = std::move(handler); }
   // The partition states this broker last heard from the controller (every partition of the cluster).
   const std::map<protocol::TopicPartition, protocol::PartitionState>& metadata_cache() const {
     return metadata_cache_;
@@ -105,7 +117,9 @@ class Broker : public Node, public net::Endpoint {
 
  private:
   friend class GroupCoordinator;  // appends to __consumer_offsets through the leader path
+  friend class TransactionCoordinator;  // appends to __transaction_state, writes markers, allocates ids
   struct DelayedProduce;
+  struct DelayedMarkers;
   struct DelayedFetch;
   struct FetchSession;
 
@@ -135,9 +149,16 @@ class Broker : public Node, public net::Endpoint {
   void handle_fetch(net::ConnectionId conn, NodeId from, std::shared_ptr<const protocol::FetchRequest> req);
   void handle_list_offsets(net::ConnectionId conn, const protocol::ListOffsetsRequest& req);
   void handle_init_producer_id(net::ConnectionId conn, const protocol::InitProducerIdRequest& req);
+  void handle_write_txn_markers(net::ConnectionId conn, const protocol::WriteTxnMarkersRequest& req);
   void send(net::ConnectionId conn, std::shared_ptr<protocol::KafkaMessage> msg);
   std::int64_t allocate_producer_id();
 
+  // transaction markers (broker_txn.cc): appends each marker as leader and answers when every one is
+  // replicated (acks=all) or failed; the coordinator calls it directly for partitions led here.
+  using MarkersDone = std::function<void(std::shared_ptr<protocol::WriteTxnMarkersResponse>)>;
+  void write_txn_markers(const protocol::WriteTxnMarkersRequest& req, MarkersDone done);
+  void try_complete_markers(const protocol::TopicPartition& tp, bool leadership_lost);
+  void complete_markers(std::uint64_t id, bool timed_out);
   // purgatories
   void on_hw_advanced(const protocol::TopicPartition& tp);
   void on_leader_append(const protocol::TopicPartition& tp);
@@ -163,8 +184,8 @@ class Broker : public Node, public net::Endpoint {
   BrokerHooks hooks_;
   std::map<std::string, TopicConfig> topic_configs_;
   RequestHandler request_handler_;
-  TxnInitHandler txn_handler_;
   std::unique_ptr<GroupCoordinator> group_coordinator_;
+  std::unique_ptr<TransactionCoordinator> txn_coordinator_;
 
   // volatile (dropped on crash)
   net::ConnectionId controller_conn_{};
@@ -177,6 +198,7 @@ class Broker : public Node, public net::Endpoint {
   std::int32_t known_controller_ = -1;
   std::map<std::uint64_t, std::unique_ptr<DelayedProduce>> delayed_produces_;
   std::map<std::uint64_t, std::unique_ptr<DelayedFetch>> delayed_fetches_;
+  std::map<std::uint64_t, std::unique_ptr<DelayedMarkers>> delayed_markers_;
   std::uint64_t next_delayed_id_ = 1;
   std::map<std::int32_t, std::unique_ptr<FetchSession>> fetchers_;  // by leader broker
   std::map<protocol::TopicPartition, protocol::PartitionState> metadata_cache_;

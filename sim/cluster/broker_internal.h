@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "sim/cluster/broker.h"
+#include "sim/protocol/txn_messages.h"
 
 namespace kafkasim::cluster {
 
@@ -14,6 +15,21 @@ struct Broker::DelayedProduce {
   std::int32_t correlation_id = 0;
   std::vector<protocol::ProducePartitionResponse> results;
   std::vector<std::int64_t> required_offset;  // HW needed per partition; -1 when already answered
+  TimerId timeout;
+};
+
+// A WriteTxnMarkers request whose appended markers wait for the HW (Kafka appends them with
+// requiredAcks=-1 through the produce purgatory).
+struct Broker::DelayedMarkers {
+  std::shared_ptr<protocol::WriteTxnMarkersResponse> response;
+  struct Slot {
+    std::size_t marker = 0;     // index in response->markers
+    std::size_t partition = 0;  // index in its partitions
+    std::int64_t required_hw = -1;
+    bool committed = false;
+  };
+  std::vector<Slot> waiting;
+  MarkersDone done;
   TimerId timeout;
 };
 

@@ -7,6 +7,7 @@
 #include "sim/cluster/broker.h"
 #include "sim/cluster/broker_internal.h"
 #include "sim/cluster/group_coordinator.h"
+#include "sim/cluster/txn_coordinator.h"
 #include "sim/core/assert.h"
 #include "sim/core/simulation.h"
 
@@ -167,6 +168,7 @@ void Broker::fail_delayed_for(const TopicPartition& tp) {
     }
   }
   for (std::uint64_t pid : produces) complete_produce(pid, false);
+  try_complete_markers(tp, true);
   std::vector<std::uint64_t> fetches;
   for (auto& [fid, d] : delayed_fetches_) {
     for (const auto& p : d->request->partitions) {
@@ -179,7 +181,9 @@ void Broker::fail_delayed_for(const TopicPartition& tp) {
 void Broker::on_hw_advanced(const TopicPartition& tp) {
   try_complete_produces(tp);
   try_complete_fetches(tp, false);
+  try_complete_markers(tp, false);
   if (tp.topic == kOffsetsTopic) group_coordinator_->on_hw_advanced(tp.partition);
+  if (tp.topic == kTransactionStateTopic) txn_coordinator_->on_hw_advanced(tp.partition);
 }
 
 void Broker::on_leader_append(const TopicPartition& tp) { try_complete_fetches(tp, true); }
@@ -349,15 +353,14 @@ void Broker::handle_list_offsets(net::ConnectionId conn, const protocol::ListOff
 // ------------------------------------------------------------------------------------- InitProducerId
 
 void Broker::handle_init_producer_id(net::ConnectionId conn, const protocol::InitProducerIdRequest& req) {
+  if (!req.transactional_id.empty()) {
+    txn_coordinator_->handle_init_producer_id(conn, req);  // answers itself, maybe later
+    return;
+  }
   auto resp = std::make_shared<protocol::InitProducerIdResponse>();
   resp->correlation_id = req.correlation_id;
-  if (!req.transactional_id.empty() && txn_handler_) {
-    txn_handler_(conn, req, *resp);
-    if (resp->error == ErrorCode::kNone && resp->producer_id < 0) return;  // answered later by the coordinator
-  } else {
-    resp->producer_id = allocate_producer_id();
-    resp->producer_epoch = 0;
-  }
+  resp->producer_id = allocate_producer_id();
+  resp->producer_epoch = 0;
   send(conn, resp);
 }
 

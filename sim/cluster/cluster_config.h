@@ -36,6 +36,11 @@ struct BrokerConfig {
   std::int32_t offsets_topic_num_partitions = 50;    // Kafka: offsets.topic.num.partitions
   std::int32_t offsets_topic_replication_factor = 3; // Kafka: offsets.topic.replication.factor
   std::int32_t transaction_state_log_num_partitions = 50;  // Kafka: transaction.state.log.num.partitions
+  std::int32_t transaction_state_log_replication_factor = 3;  // Kafka: transaction.state.log.replication.factor
+  std::int32_t transaction_state_log_min_isr = 2;     // Kafka: transaction.state.log.min.isr
+  std::int32_t transaction_max_timeout_ms = 900000;   // Kafka: transaction.max.timeout.ms
+  // Kafka: transaction.abort.timed.out.transaction.cleanup.interval.ms
+  std::int64_t transaction_abort_timed_out_cleanup_interval_ms = 10000;
   std::int64_t group_initial_rebalance_delay_ms = 3000;    // Kafka: group.initial.rebalance.delay.ms
   // The OS writes dirty pages back on its own (Linux vm.dirty_expire_centisecs = 3000): kafkasim flushes
   // every log this often, so a power loss loses at most about this much unreplicated data.

@@ -1,4 +1,5 @@
 #include "sim/cluster/controller.h"
+#include "sim/cluster/txn_coordinator.h"
 
 #include <algorithm>
 
@@ -278,6 +279,18 @@ void Controller::on_message(net::ConnectionId conn, NodeId /*from*/, net::Messag
     case protocol::Api::kAlterPartition:
       handle_alter_partition(conn, static_cast<const protocol::AlterPartitionRequest&>(km));
       break;
+    case protocol::Api::kCreateTopics: {
+      // Only the internal __transaction_state is created on request (AutoTopicCreationManager).
+      const auto& req = static_cast<const protocol::CreateTopicsRequest&>(km);
+      if (req.topic == kTransactionStateTopic && topic_partition_count(req.topic) == 0) {
+        const ErrorCode e = create_transaction_state_topic(*this, config_, static_cast<int>(brokers_.size()));
+        if (e != ErrorCode::kNone) {
+          sim().trace_event(id(), "controller.create_topic_failed",
+                            fmt::format("cannot create {}: {}", req.topic, protocol::error_name(e)));
+        }
+      }
+      break;
+    }
     default:
       break;  // the controller ignores anything else (clients never talk to it)
   }

@@ -154,6 +154,75 @@ Replica::LeaderAppend Replica::append_as_leader(Bytes batch, std::int16_t acks, 
   return out;
 }
 
+void scan_log(PartitionLog& log, std::int64_t from, std::int64_t end,
+              const std::function<void(const DecodedBatch&)>& visit) {
+  std::int64_t offset = from;
+  DecodedBatch decoded;
+  while (offset < end) {
+    auto rr = log.read(offset, 1 << 20, end);
+    if (!rr.ok() || rr.value.bytes.empty()) return;
+    Bytes rest(rr.value.bytes);
+    std::int64_t next = offset;
+    while (!rest.empty()) {
+      std::size_t size = 0;
+      if (check_batch(rest, size) != BatchCheck::kOk) return;
+      if (decode_batch(rest.first(size), decoded) == DecodeError::kOk) visit(decoded);
+      next = parse_batch_header(rest.data()).next_offset();
+      rest = rest.subspan(size);
+    }
+    if (next <= offset) return;
+    offset = next;
+  }
+}
+
+Replica::LeaderAppend Replica::append_marker(std::int64_t producer_id, std::int16_t producer_epoch, bool commit,
+                                             std::int32_t coordinator_epoch, std::int64_t wall_clock_ms) {
+  LeaderAppend out;
+  KS_ASSERT(role_ == ReplicaRole::kLeader);
+  if (static_cast<std::int32_t>(isr_.size()) < config_.min_insync_replicas) {
+    out.error = ErrorCode::kNotEnoughReplicas;
+    out.error_message = fmt::format("ISR={} < min.insync.replicas={}", isr_.size(), config_.min_insync_replicas);
+    return out;
+  }
+  auto it = producers_.find(producer_id);
+  if (it != producers_.end()) {
+    // Kafka: ProducerAppendInfo.appendEndTxnMarker checks the epoch, then the coordinator epoch.
+    if (producer_epoch < it->second.epoch) {
+      out.error = ErrorCode::kInvalidProducerEpoch;
+      out.error_message = fmt::format("marker epoch {} is older than the producer's epoch {}", producer_epoch,
+                                      it->second.epoch);
+      return out;
+    }
+    if (coordinator_epoch < it->second.coordinator_epoch) {
+      out.error = ErrorCode::kTransactionCoordinatorFenced;
+      out.error_message = fmt::format("coordinator epoch {} is older than {}", coordinator_epoch,
+                                      it->second.coordinator_epoch);
+      return out;
+    }
+  }
+  BatchSpec spec;
+  spec.transactional = true;
+  spec.control = true;
+  spec.producer_id = producer_id;
+  spec.producer_epoch = producer_epoch;
+  std::vector<std::uint8_t> batch;
+  encode_control_batch(spec, commit ? ControlType::kCommit : ControlType::kAbort, coordinator_epoch, wall_clock_ms,
+                       batch);
+  auto res = log_->append_as_leader(batch, leader_epoch_, wall_clock_ms, AppendOrigin::kCoordinator);
+  if (!res.ok()) {
+    out.error = to_error_code(res.error);
+    out.error_message = to_string(res.error);
+    return out;
+  }
+  out.base_offset = res.value.first_offset;
+  out.last_offset = res.value.last_offset;
+  BatchHeader h = parse_batch_header(batch.data());
+  h.base_offset = res.value.first_offset;
+  apply_producer_batch(h, batch);
+  producers_[producer_id].coordinator_epoch = coordinator_epoch;
+  return out;
+}
+
 bool Replica::on_follower_fetch(std::int32_t follower, std::int64_t fetch_offset, TimeUs now) {
   if (role_ != ReplicaRole::kLeader) return false;
   FollowerState& fs = followers_[follower];
@@ -310,11 +379,12 @@ void Replica::apply_producer_batch(const BatchHeader& h, Bytes b) {
   }
   if (h.is_control()) {
     // A transaction marker ends the producer's open transaction.
-    if (b.size() >= batch::kHeaderBytes && e.current_txn_first_offset >= 0) {
+    if (b.size() >= batch::kHeaderBytes) {
       DecodedBatch d;
       if (decode_batch(b, d) == DecodeError::kOk && !d.records.empty()) {
         auto marker = parse_control_record(d.records.front());
-        if (marker && marker->type == ControlType::kAbort) {
+        if (marker) e.coordinator_epoch = std::max(e.coordinator_epoch, marker->coordinator_epoch);
+        if (marker && marker->type == ControlType::kAbort && e.current_txn_first_offset >= 0) {
           aborted_.push_back(AbortedTxn{h.producer_id, e.current_txn_first_offset, h.last_offset()});
         }
       }

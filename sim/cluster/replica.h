@@ -15,6 +15,7 @@
 //
 // Owned by its Broker; dropped on a crash (only the log on disk survives) and rebuilt by recovery.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,8 +48,15 @@ struct ProducerEntry {
   std::int16_t epoch = -1;
   std::vector<ProducerBatchMeta> batches;  // oldest first, at most kMaxBatchesPerProducer
   std::int64_t current_txn_first_offset = -1;  // an open transaction's first offset, -1 if none
+  std::int32_t coordinator_epoch = -1;  // of the last transaction marker (TRANSACTION_COORDINATOR_FENCED)
 };
 inline constexpr std::size_t kMaxBatchesPerProducer = 5;
+
+// Decodes every batch of `log` in [from, end) in offset order and calls visit(batch) (records below `from`
+// of a first batch that straddles it are included: callers skip rv.offset < from). Stops at the first
+// corrupt batch. Used by the coordinators to load their internal topics.
+void scan_log(PartitionLog& log, std::int64_t from, std::int64_t end,
+              const std::function<void(const DecodedBatch&)>& visit);
 
 enum class ReplicaRole : std::uint8_t { kNone, kLeader, kFollower };
 
@@ -91,6 +99,12 @@ class Replica {
     std::string error_message;
   };
   LeaderAppend append_as_leader(Bytes batch, std::int16_t acks, std::int64_t wall_clock_ms);
+  // Appends a COMMIT or ABORT marker (a control batch, origin COORDINATOR) for `producer_id`, as Kafka's
+  // WriteTxnMarkers does with requiredAcks=-1: NOT_ENOUGH_REPLICAS below min.insync.replicas,
+  // INVALID_PRODUCER_EPOCH for an epoch older than the producer's, TRANSACTION_COORDINATOR_FENCED for a
+  // coordinator epoch older than the last marker's. Returns the marker's offset in base/last_offset.
+  LeaderAppend append_marker(std::int64_t producer_id, std::int16_t producer_epoch, bool commit,
+                             std::int32_t coordinator_epoch, std::int64_t wall_clock_ms);
   // Records a follower's fetch at fetch_offset; returns true when the HW advanced.
   bool on_follower_fetch(std::int32_t follower, std::int64_t fetch_offset, TimeUs now);
   // Recomputes the HW from the ISR; returns true when it advanced.

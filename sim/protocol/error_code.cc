@@ -33,6 +33,7 @@ std::string_view error_name(ErrorCode code) {
     case ErrorCode::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
     case ErrorCode::kInvalidTxnState: return "INVALID_TXN_STATE";
     case ErrorCode::kInvalidProducerIdMapping: return "INVALID_PRODUCER_ID_MAPPING";
+    case ErrorCode::kInvalidTransactionTimeout: return "INVALID_TRANSACTION_TIMEOUT";
     case ErrorCode::kConcurrentTransactions: return "CONCURRENT_TRANSACTIONS";
     case ErrorCode::kTransactionCoordinatorFenced: return "TRANSACTION_COORDINATOR_FENCED";
     case ErrorCode::kKafkaStorageError: return "KAFKA_STORAGE_ERROR";

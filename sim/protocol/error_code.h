@@ -36,6 +36,7 @@ enum class ErrorCode : std::int16_t {
   kInvalidProducerEpoch = 47,
   kInvalidTxnState = 48,
   kInvalidProducerIdMapping = 49,
+  kInvalidTransactionTimeout = 50,
   kConcurrentTransactions = 51,
   kTransactionCoordinatorFenced = 52,
   kKafkaStorageError = 56,

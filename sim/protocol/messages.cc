@@ -25,6 +25,7 @@ std::string_view api_name(Api api, bool response) {
     case Api::kBrokerHeartbeat: return response ? "BrokerHeartbeatResponse" : "BrokerHeartbeat";
     case Api::kAlterPartition: return response ? "AlterPartitionResponse" : "AlterPartition";
     case Api::kMetadataUpdate: return response ? "MetadataUpdateAck" : "MetadataUpdate";
+    case Api::kCreateTopics: return response ? "CreateTopicsResponse" : "CreateTopics";
   }
   return "?";
 }

@@ -26,7 +26,7 @@ enum class Api : std::uint8_t {
   kHeartbeat, kLeaveGroup, kSyncGroup, kInitProducerId, kAddPartitionsToTxn, kAddOffsetsToTxn, kEndTxn,
   kTxnOffsetCommit, kWriteTxnMarkers,
   // broker <-> controller (KRaft)
-  kBrokerRegistration, kBrokerHeartbeat, kAlterPartition, kMetadataUpdate,
+  kBrokerRegistration, kBrokerHeartbeat, kAlterPartition, kMetadataUpdate, kCreateTopics,
 };
 
 std::string_view api_name(Api api, bool response);
@@ -205,6 +205,14 @@ struct AlterPartitionResponse : KafkaMessage {
   std::int32_t partition_epoch = 0;
   std::vector<std::int32_t> isr;
   AlterPartitionResponse() : KafkaMessage(Api::kAlterPartition, true) {}
+};
+
+// A broker asks the controller to create an internal topic on first use, as Kafka's
+// AutoTopicCreationManager does for __transaction_state on the first FindCoordinator(TRANSACTION). The
+// controller answers through the MetadataUpdate that follows.
+struct CreateTopicsRequest : KafkaMessage {
+  std::string topic;
+  CreateTopicsRequest() : KafkaMessage(Api::kCreateTopics, false) {}
 };
 
 // The controller's metadata as brokers learn it (KRaft brokers replay the metadata log; kafkasim pushes
