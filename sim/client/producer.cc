@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/client/producer_internal.h"
 #include "sim/core/assert.h"
 #include "sim/core/simulation.h"
 #include "sim/log/record_batch.h"
@@ -12,36 +13,6 @@ namespace kafkasim::client {
 
 using protocol::ErrorCode;
 using protocol::TopicPartition;
-
-// A producer batch (Kafka's ProducerBatch): records of one partition, encoded once on first send and
-// re-sent byte for byte on retries (so the broker can recognise an idempotent duplicate).
-struct Producer::Batch {
-  TopicPartition tp;
-  std::vector<ProducerRecord> records;
-  std::int32_t estimated_bytes = 61;  // record batch header
-  TimeUs created_us = 0;
-  TimeUs retry_at_us = 0;
-  std::int32_t attempts = 0;
-  std::int32_t base_sequence = -1;
-  std::int64_t producer_id = -1;
-  std::int16_t producer_epoch = -1;
-  protocol::SharedBytes encoded;
-  bool in_flight = false;
-  bool done = false;
-};
-
-struct Producer::InFlightRequest {
-  std::vector<std::shared_ptr<Batch>> batches;
-  TimerId timeout;
-};
-
-struct Producer::Connection {
-  std::int32_t broker = -1;
-  net::ConnectionId conn{};
-  std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
-  std::int32_t metadata_correlation = -1;
-  std::int32_t pid_correlation = -1;
-};
 
 Producer::Producer(Simulation& sim, NodeId id, net::Network& net, std::vector<NodeId> bootstrap,
                    ProducerConfig config)
@@ -57,13 +28,16 @@ Producer::~Producer() = default;
 
 void Producer::reconfigure(ProducerConfig config) {
   config.client_id = config_.client_id;
+  config.transactional_id = config_.transactional_id;  // a new transactional.id needs a new producer
   const bool idempotence_changed = config.enable_idempotence != config_.enable_idempotence;
   config_ = std::move(config);
   sim().trace_event(id(), "producer.reconfigure",
                     fmt::format("{} now uses acks={} enable.idempotence={} linger.ms={} retries={}", config_.client_id,
                                 config_.acks == -1 ? std::string("all") : std::to_string(config_.acks),
                                 config_.enable_idempotence, config_.linger_ms, config_.retries));
-  if (idempotence_changed && config_.enable_idempotence && producer_id_ < 0 && is_up()) init_producer_id();
+  if (idempotence_changed && config_.enable_idempotence && !transactional() && producer_id_ < 0 && is_up()) {
+    init_producer_id();
+  }
 }
 
 void Producer::on_start() {
@@ -74,7 +48,8 @@ void Producer::on_start() {
   sticky_ = std::make_unique<assign::StickyPartitioner>(sc);
   round_robin_ = std::make_unique<assign::RoundRobinPartitioner>();
   request_metadata();
-  if (config_.enable_idempotence) init_producer_id();
+  // A transactional producer gets its id from init_transactions (the application calls it at boot).
+  if (config_.enable_idempotence && !transactional()) init_producer_id();
   // Delivery timeouts are checked every 100 ms of sim time.
   after(ms_to_us(100), [this] { expire_batches(); });
 }
@@ -94,6 +69,7 @@ void Producer::on_crash() {
   drain_at_us_ = kTimeNever;
   stats_.in_flight_batches = 0;
   stats_.queued_records = 0;
+  txn_reset();
 }
 
 std::int32_t Producer::any_broker() {
@@ -141,7 +117,7 @@ void Producer::handle_metadata(const protocol::MetadataResponse& resp) {
   metadata_timer_ = after(ms_to_us(config_.metadata_max_age_ms), [this] { request_metadata(); });
   std::vector<ProducerRecord> waiting = std::move(waiting_for_metadata_);
   waiting_for_metadata_.clear();
-  for (auto& r : waiting) send(std::move(r));
+  for (auto& r : waiting) append(std::move(r));
   schedule_drain(0);
 }
 
@@ -168,6 +144,23 @@ void Producer::send_control_request(std::shared_ptr<protocol::KafkaMessage> req,
       fail_connection(*it->second, timeout_reason);
     }
   });
+}
+
+void Producer::request(std::int32_t broker, std::shared_ptr<protocol::KafkaMessage> req, Callback cb) {
+  Connection* c = connection(broker);
+  req->correlation_id = next_correlation_++;
+  const std::int32_t corr = req->correlation_id;
+  Connection::Pending& p = c->requests[corr];
+  p.cb = std::move(cb);
+  // request.timeout.ms: NetworkClient closes the connection; every request on it fails.
+  p.timeout = after(ms_to_us(config_.request_timeout_ms), [this, broker, corr] {
+    auto it = connections_.find(broker);
+    if (it != connections_.end() && it->second->requests.count(corr) != 0) {
+      fail_connection(*it->second, fmt::format("request.timeout.ms={} expired waiting for broker {}",
+                                               config_.request_timeout_ms, broker));
+    }
+  });
+  net_.send(c->conn, id(), std::move(req));
 }
 
 void Producer::handle_init_producer_id(const protocol::InitProducerIdResponse& resp) {
@@ -198,6 +191,21 @@ const assign::TopicPartitions& Producer::topic_partitions(const std::string& top
 
 void Producer::send(ProducerRecord record) {
   if (!is_up()) return;
+  if (transactional() && txn_state_ != TxnState::kInTransaction) {
+    // Kafka: KafkaProducer.send -> TransactionManager.failIfNotReadyForSend (IllegalStateException, or the
+    // fatal error once the producer is fenced).
+    const ErrorCode error = txn_state_ == TxnState::kFatalError ? txn_error_ : ErrorCode::kInvalidTxnState;
+    ++stats_.failed;
+    if (hooks_.on_error) {
+      hooks_.on_error(record.id, TopicPartition{record.topic, -1}, error,
+                      fmt::format("Cannot call send in state {}", to_string(txn_state_)), true);
+    }
+    return;
+  }
+  append(std::move(record));
+}
+
+void Producer::append(ProducerRecord record) {
   const assign::TopicPartitions& tps = topic_partitions(record.topic);
   if (tps.num_partitions == 0) {
     waiting_for_metadata_.push_back(std::move(record));
@@ -232,6 +240,7 @@ void Producer::send(ProducerRecord record) {
                 q2.back()->estimated_bytes + size > config_.batch_size;
   }
   auto& queue = *queue_of_tp;  // one map lookup per record (two on a round-robin switch)
+  if (transactional()) txn_maybe_add_partition(tp);
   if (new_batch) {
     auto b = std::make_shared<Batch>();
     b->tp = tp;
@@ -286,7 +295,14 @@ bool Producer::partition_in_flight_before(const Batch& b) const {
 
 void Producer::drain() {
   if (!is_up()) return;
-  if (config_.enable_idempotence && producer_id_ < 0) {
+  if (transactional()) {
+    if (producer_id_ < 0 || txn_state_ == TxnState::kFatalError) return;
+    // Kafka's Sender: while aborting or in an abortable error, unsent batches fail (abortUndrainedBatches).
+    if (txn_state_ == TxnState::kAborting || txn_state_ == TxnState::kAbortableError) {
+      fail_batches(FailScope::kUnsent, txn_error_ == ErrorCode::kNone ? kTxnAbortedError : txn_error_,
+                   kTxnAbortedMessage);
+    }
+  } else if (config_.enable_idempotence && producer_id_ < 0) {
     init_producer_id();
     return;
   }
@@ -298,14 +314,15 @@ void Producer::drain() {
   for (auto& [tp, queue] : queues_) {
     if (queue.empty()) continue;
     std::shared_ptr<Batch> b = queue.front();
-    if (b->in_flight) continue;
+    if (b->in_flight || !send_allowed(tp)) continue;
     if (b->retry_at_us > now) {
       next_wakeup = std::min(next_wakeup, b->retry_at_us);
       continue;
     }
     const bool full = b->estimated_bytes >= config_.batch_size || queue.size() > 1;
     const bool lingered = now - b->created_us >= linger_us;
-    if (!full && !lingered && !flushing_ && b->attempts == 0) {
+    const bool flush = flushing_ || txn_state_ == TxnState::kCommitting;  // commit flushes
+    if (!full && !lingered && !flush && b->attempts == 0) {
       next_wakeup = std::min(next_wakeup, b->created_us + linger_us);
       continue;
     }
@@ -361,6 +378,7 @@ void Producer::encode(Batch& b) {
   }
   BatchSpec spec;
   spec.compression = config_.compression;
+  spec.transactional = transactional();
   if (config_.enable_idempotence) {
     spec.producer_id = b.producer_id;
     spec.producer_epoch = b.producer_epoch;
@@ -377,6 +395,7 @@ void Producer::send_to(std::int32_t broker, std::vector<std::shared_ptr<Batch>> 
   req->correlation_id = next_correlation_++;
   req->acks = config_.acks;
   req->timeout_ms = static_cast<std::int32_t>(config_.request_timeout_ms);
+  req->transactional_id = config_.transactional_id;
   std::uint32_t bytes = 64;
   for (auto& b : batches) {
     if (b->encoded == nullptr) {
@@ -432,9 +451,13 @@ void Producer::fail_connection(Connection& c, const std::string& why) {
   c.metadata_correlation = -1;
   c.pid_correlation = -1;
   auto in_flight = std::move(c.in_flight);
-  c.in_flight.clear();
+  auto requests = std::move(c.requests);
   const std::int32_t broker = c.broker;
   connections_.erase(broker);  // destroys c
+  for (auto& [corr, p] : requests) {
+    sim().cancel(p.timeout);
+    if (p.cb) p.cb(nullptr);
+  }
   for (auto& [corr, req] : in_flight) {
     sim().cancel(req.timeout);
     for (auto& b : req.batches) {
@@ -450,6 +473,13 @@ void Producer::on_message(net::ConnectionId conn, NodeId from, net::MessagePtr m
   auto it = connections_.find(from.value);
   if (it == connections_.end() || it->second->conn != conn) return;  // a stale connection
   Connection& c = *it->second;
+  if (auto p = c.requests.find(km.correlation_id); p != c.requests.end()) {
+    Callback cb = std::move(p->second.cb);
+    sim().cancel(p->second.timeout);
+    c.requests.erase(p);
+    if (cb) cb(&km);
+    return;
+  }
   switch (km.api) {
     case protocol::Api::kMetadata:
       if (km.correlation_id == c.metadata_correlation) {
@@ -516,6 +546,7 @@ void Producer::complete_batch(Batch& b, std::int64_t base_offset) {
     if (hooks_.on_ack) hooks_.on_ack(r.id, b.tp, base_offset < 0 ? -1 : offset);
     ++offset;
   }
+  if (transactional()) schedule_txn_pump(0);  // EndTxn waits for the last batch
 }
 
 void Producer::fail_batch(Batch& b, ErrorCode error, const std::string& message) {
@@ -536,6 +567,7 @@ void Producer::fail_batch(Batch& b, ErrorCode error, const std::string& message)
   sim().trace_event(id(), "producer.batch_failed",
                     fmt::format("{} gave up on {} records for {}: {}{}{}", config_.client_id, b.records.size(),
                                 b.tp.str(), protocol::error_name(error), message.empty() ? "" : ": ", message));
+  if (transactional()) schedule_txn_pump(0);
 }
 
 void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const std::string& message) {
@@ -549,6 +581,17 @@ void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const st
   stats_.last_error_us = sim().now();
   const TimeUs deadline = b->created_us + ms_to_us(config_.delivery_timeout_ms);
   bool retriable = protocol::is_retriable(error);
+  if (transactional()) {
+    // Kafka 3.x reports INVALID_PRODUCER_EPOCH from Produce as PRODUCER_FENCED.
+    if (error == ErrorCode::kInvalidProducerEpoch) error = ErrorCode::kProducerFenced;
+    if (txn_state_ == TxnState::kAborting || txn_state_ == TxnState::kAbortableError ||
+        txn_state_ == TxnState::kFatalError) {
+      // The transaction is being aborted: the batch is not sent again (abortUndrainedBatches).
+      const ErrorCode reason = txn_error_ == ErrorCode::kNone ? kTxnAbortedError : txn_error_;
+      fail_batch(*b, reason, fmt::format("{} after {}", kTxnAbortedMessage, protocol::error_name(error)));
+      return;
+    }
+  }
   // OUT_OF_ORDER_SEQUENCE_NUMBER is retried only while an earlier batch of the same partition is still
   // pending (it caused the gap and will be re-sent first: Kafka's TransactionManager.canRetry). Otherwise
   // the broker lost the producer's earlier writes (a truncation): the batch fails and the producer bumps
@@ -564,7 +607,10 @@ void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const st
     }
     if (!earlier_pending) {
       fail_batch(*b, error, message);
-      reset_producer_id(fmt::format("{} on {}", protocol::error_name(error), b->tp.str()));
+      const std::string why = fmt::format("{} on {}", protocol::error_name(error), b->tp.str());
+      // A transactional producer aborts and bumps its epoch after the abort (KIP-360).
+      if (transactional()) return txn_batch_failed(error, why);
+      reset_producer_id(why);
       return;
     }
     retriable = true;
@@ -574,6 +620,7 @@ void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const st
                sim().now() >= deadline ? fmt::format("{} (delivery.timeout.ms={} expired)", message,
                                                      config_.delivery_timeout_ms)
                                        : message);
+    if (transactional()) txn_batch_failed(error, fmt::format("a batch for {} failed", b->tp.str()));
     return;
   }
   if (hooks_.on_error) {
@@ -636,6 +683,7 @@ void Producer::expire_batches() {
     fail_batch(*b, ErrorCode::kRequestTimedOut,
                fmt::format("Expiring {} record(s) for {}: delivery.timeout.ms={} has passed since batch creation",
                            b->records.size(), b->tp.str(), config_.delivery_timeout_ms));
+    if (transactional()) txn_batch_failed(ErrorCode::kRequestTimedOut, "delivery.timeout.ms expired");
   }
   after(ms_to_us(100), [this] { expire_batches(); });
 }

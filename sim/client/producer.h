@@ -7,10 +7,20 @@
 // idempotence (KIP-98: producer id and epoch from InitProducerId, a sequence number per partition, batches
 // re-sent with their original sequence so the broker can answer duplicates).
 //
+// Transactions (KIP-98, Kafka's TransactionManager; producer_txn.cc): with transactional.id set the
+// application calls init_transactions (FindCoordinator(TRANSACTION) + InitProducerId, which fences older
+// epochs), then begin_transaction / send / send_offsets_to_transaction / commit_transaction or
+// abort_transaction; every batch is transactional and a partition is added with AddPartitionsToTxn before
+// its first batch is sent. See the TxnState comment for the state machine and error handling.
+//
 // Every record carries a unique id (header "kafkasim.id") so the history checker can follow it. The
 // application side is send(); outcomes go to ProducerHooks (sent, acknowledged with its offset, failed).
 // Simplifications: no buffer.memory limit (send never blocks), one request per broker at a time carries at
-// most one batch per partition, no max.request.size, transactions come with issue 6.
+// most one batch per partition, no max.request.size; produce requests are not held back while a
+// transactional request is in flight (Kafka's single Sender thread does hold them).
+//
+// Lifecycle: a Node. A crash drops everything volatile (batches, producer id, transaction state, pending
+// `done` callbacks, which never run); a restarted transactional application calls init_transactions again.
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -22,12 +32,15 @@
 #include <vector>
 
 #include "sim/assign/partitioner.h"
+#include "sim/client/group_metadata.h"
 #include "sim/core/node.h"
 #include "sim/core/rng.h"
 #include "sim/log/compression.h"
 #include "sim/log/record_batch.h"
 #include "sim/net/network.h"
+#include "sim/protocol/group_messages.h"
 #include "sim/protocol/messages.h"
+#include "sim/protocol/txn_messages.h"
 
 namespace kafkasim::client {
 
@@ -48,7 +61,32 @@ struct ProducerConfig {
   bool round_robin = false;                 // Kafka: partitioner.class=...RoundRobinPartitioner
   bool partitioner_ignore_keys = false;     // Kafka: partitioner.ignore.keys
   bool adaptive_partitioning = true;        // Kafka: partitioner.adaptive.partitioning.enable
+  std::string transactional_id;             // Kafka: transactional.id ("" = not transactional)
+  std::int64_t transaction_timeout_ms = 60000;  // Kafka: transaction.timeout.ms
+  std::int64_t max_block_ms = 60000;        // Kafka: max.block.ms (only init_transactions waits for it)
 };
+
+// Kafka's TransactionManager.State. Transitions (Kafka's isTransitionValid):
+//   kUninitialized -> kInitializing (init_transactions) -> kReady (InitProducerId answered)
+//   kReady -> kInTransaction (begin_transaction) -> kCommitting (commit_transaction) -> kReady (EndTxn ok)
+//   kInTransaction | kAbortableError -> kAborting (abort_transaction) -> kReady, or -> kInitializing when
+//     a failed batch requires an epoch bump (KIP-360: InitProducerId with the current id and epoch)
+//   kInTransaction | kCommitting -> kAbortableError: a batch or TxnOffsetCommit failed; commit fails with
+//     that error, abort is allowed
+//   any -> kFatalError: PRODUCER_FENCED / INVALID_PRODUCER_EPOCH (a newer producer with the same
+//     transactional.id exists) or another unrecoverable answer; every batch fails and every later call
+//     fails with that error (the application must close the producer: in kafkasim, crash + restart).
+// Retriable coordinator errors (NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE, COORDINATOR_LOAD_IN_PROGRESS,
+// CONCURRENT_TRANSACTIONS, disconnects) look the coordinator up again and retry after retry.backoff.ms.
+enum class TxnState : std::uint8_t {
+  kUninitialized, kInitializing, kReady, kInTransaction, kCommitting, kAborting, kAbortableError, kFatalError
+};
+// Kafka's names: "UNINITIALIZED", "READY", "IN_TRANSACTION", "COMMITTING_TRANSACTION" ...
+const char* to_string(TxnState s);
+
+// Completion of an asynchronous transactional call: runs in a later event with the final error
+// (kNone = success). Never runs if the producer node crashes first.
+using TxnDone = std::function<void(protocol::ErrorCode)>;
 
 struct ProducerRecord {
   std::uint64_t id = 0;  // unique in the run; sent as header kafkasim.id
@@ -66,6 +104,10 @@ struct ProducerHooks {
   std::function<void(std::uint64_t id, const protocol::TopicPartition&, protocol::ErrorCode,
                      const std::string& message, bool final)>
       on_error;
+  // EndTxn answered OK: the coordinator's commit/abort decision is durable. Not fired for a transaction
+  // that added no partition and no offsets (Kafka sends no EndTxn for it).
+  // (The `= {}` keeps older aggregate initialisations of ProducerHooks free of -Wmissing-field-initializers.)
+  std::function<void(bool committed, std::int16_t epoch)> on_txn_end = {};
 };
 
 struct ProducerStats {
@@ -78,6 +120,8 @@ struct ProducerStats {
   std::int32_t queued_records = 0;
   std::string last_error;
   TimeUs last_error_us = -1;
+  std::int64_t txn_committed = 0;
+  std::int64_t txn_aborted = 0;
 };
 
 class Producer : public Node, public net::Endpoint {
@@ -86,6 +130,8 @@ class Producer : public Node, public net::Endpoint {
   ~Producer() override;
 
   // Appends a record to the accumulator (KafkaProducer.send). Records sent before metadata is known wait.
+  // A transactional producer accepts records only in kInTransaction; otherwise the record fails at once
+  // (hooks.on_error, final, partition -1) with INVALID_TXN_STATE, or with the fatal error in kFatalError.
   void send(ProducerRecord record);
   // Sends every queued batch now, ignoring linger.ms (KafkaProducer.flush without blocking).
   void flush();
@@ -96,6 +142,27 @@ class Producer : public Node, public net::Endpoint {
   void reconfigure(ProducerConfig config);
   const ProducerStats& stats() const { return stats_; }
   std::int64_t producer_id() const { return producer_id_; }
+  std::int16_t producer_epoch() const { return producer_epoch_; }
+
+  // ---- transactions (KafkaProducer's transactional API; producer_txn.cc). Calls on a node that is down
+  // are ignored (done never runs). A call in the wrong state completes with INVALID_TXN_STATE (the fatal
+  // error in kFatalError, the abortable error for commit/send_offsets in kAbortableError).
+  // FindCoordinator(TRANSACTION) + InitProducerId: fences older epochs of the transactional.id and aborts
+  // their open transaction; retries coordinator errors. done(REQUEST_TIMED_OUT) after max.block.ms while
+  // it keeps trying (a later init_transactions call picks up the result, as Kafka's does).
+  void init_transactions(TxnDone done);
+  // REQUIRES (else INVALID_TXN_STATE is returned): txn_state() == kReady. Local only.
+  protocol::ErrorCode begin_transaction();
+  // AddOffsetsToTxn to the transaction coordinator, then TxnOffsetCommit to the group coordinator with the
+  // group metadata (KIP-447 fencing). offsets: next offset to read per partition. Empty: done at once.
+  void send_offsets_to_transaction(std::map<protocol::TopicPartition, std::int64_t> offsets, GroupMetadata group,
+                                   TxnDone done);
+  // Flushes, waits until no batch is queued or in flight, then EndTxn(commit).
+  void commit_transaction(TxnDone done);
+  // Fails unsent batches (TransactionAbortedException), waits for in-flight ones, then EndTxn(abort).
+  void abort_transaction(TxnDone done);
+  TxnState txn_state() const { return txn_state_; }
+  bool transactional() const { return !config_.transactional_id.empty(); }
 
   void on_message(net::ConnectionId conn, NodeId from, net::MessagePtr msg) override;
   void on_disconnect(net::ConnectionId conn, NodeId peer) override;
@@ -108,6 +175,8 @@ class Producer : public Node, public net::Endpoint {
   struct Batch;
   struct InFlightRequest;
   struct Connection;
+  struct TxnRequest;
+  using Callback = std::function<void(const protocol::KafkaMessage*)>;  // nullptr: no answer
   struct PartitionInfo {
     std::int32_t leader = -1;
     std::int32_t leader_epoch = -1;
@@ -137,6 +206,41 @@ class Producer : public Node, public net::Endpoint {
   // The partitioner's view of `topic`, built in a reused member (no allocation per send).
   const assign::TopicPartitions& topic_partitions(const std::string& topic);
   bool partition_in_flight_before(const Batch& b) const;
+  // send() after the transactional state check.
+  void append(ProducerRecord record);
+  // A request answered through `cb` (nullptr on disconnect or request.timeout.ms).
+  void request(std::int32_t broker, std::shared_ptr<protocol::KafkaMessage> req, Callback cb);
+
+  // transactions (producer_txn.cc)
+  void txn_reset();
+  // Registers a partition of the open transaction that needs AddPartitionsToTxn before its first batch.
+  void txn_maybe_add_partition(const protocol::TopicPartition& tp);
+  void txn_trace(std::string details);
+  void set_txn_state(TxnState next);
+  void txn_complete(TxnDone done, protocol::ErrorCode error);
+  protocol::ErrorCode txn_state_error() const;
+  void enqueue_txn(std::shared_ptr<TxnRequest> r);
+  void schedule_txn_pump(TimeUs delay);
+  void txn_pump();
+  void send_txn_request(std::shared_ptr<TxnRequest> r);
+  void insert_txn(std::shared_ptr<TxnRequest> r);
+  void retry_txn(std::shared_ptr<TxnRequest> r, TimeUs backoff);
+  void handle_txn_response(std::shared_ptr<TxnRequest> r, const protocol::KafkaMessage* m);
+  void txn_coordinator_answer(std::shared_ptr<TxnRequest> r, protocol::ErrorCode error);
+  void txn_find_coordinator_done(std::shared_ptr<TxnRequest> r, const protocol::FindCoordinatorResponse& resp);
+  void txn_init_done(std::shared_ptr<TxnRequest> r, const protocol::InitProducerIdResponse& resp);
+  void txn_add_partitions_done(std::shared_ptr<TxnRequest> r, const protocol::AddPartitionsToTxnResponse& resp);
+  void txn_offset_commit_done(std::shared_ptr<TxnRequest> r, const protocol::TxnOffsetCommitResponse& resp);
+  void txn_end_done(std::shared_ptr<TxnRequest> r);
+  // A batch failed inside a transaction (Kafka's TransactionManager.maybeTransitionToErrorState).
+  void txn_batch_failed(protocol::ErrorCode error, const std::string& why);
+  void txn_abortable_error(protocol::ErrorCode error, const std::string& why);
+  void txn_fatal_error(protocol::ErrorCode error, const std::string& why);
+  enum class FailScope : std::uint8_t { kUnsent, kAll };
+  // Fails the batches of `scope` (unsent ones: not in flight) and the records waiting for metadata.
+  void fail_batches(FailScope scope, protocol::ErrorCode error, const std::string& message);
+  bool has_incomplete_batches() const;
+  bool send_allowed(const protocol::TopicPartition& tp) const;
 
   net::Network& net_;
   std::vector<NodeId> bootstrap_;
@@ -170,6 +274,23 @@ class Producer : public Node, public net::Endpoint {
   TimeUs drain_at_us_ = kTimeNever;
   std::int32_t next_correlation_ = 1;
   bool flushing_ = false;
+
+  // transactions (volatile; Kafka's TransactionManager fields)
+  TxnState txn_state_ = TxnState::kUninitialized;
+  protocol::ErrorCode txn_error_ = protocol::ErrorCode::kNone;  // lastError in the error states
+  std::int32_t txn_coordinator_ = -1;
+  std::map<std::string, std::int32_t> group_coordinators_;
+  std::set<protocol::TopicPartition> new_partitions_;      // newPartitionsInTransaction
+  std::set<protocol::TopicPartition> pending_partitions_;  // pendingPartitionsInTransaction (being added)
+  std::set<protocol::TopicPartition> partitions_in_txn_;   // partitionsInTransaction
+  bool txn_started_ = false;         // a partition or the offsets were added (else no EndTxn is sent)
+  bool epoch_bump_required_ = false; // KIP-360: a batch failed; abort is followed by InitProducerId
+  std::deque<std::shared_ptr<TxnRequest>> txn_queue_;  // by Kafka's priority, FIFO within one
+  std::shared_ptr<TxnRequest> txn_current_;  // the one transactional request in flight
+  bool txn_pump_scheduled_ = false;
+  TimerId txn_pump_timer_{};
+  TimeUs txn_pump_at_us_ = kTimeNever;
+  bool init_result_unclaimed_ = false;  // init_transactions timed out (max.block.ms) before it succeeded
 };
 
 }  // namespace kafkasim::client

@@ -1,0 +1,52 @@
+#pragma once
+// Private to the Producer's .cc files: the batch, in-flight produce request and connection records.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "sim/client/producer.h"
+
+namespace kafkasim::client {
+
+// What unsent batches of an aborted transaction fail with: Kafka's client-side TransactionAbortedException
+// has no protocol error code, so kafkasim reports UNKNOWN_SERVER_ERROR with Kafka's message.
+inline constexpr protocol::ErrorCode kTxnAbortedError = protocol::ErrorCode::kUnknownServerError;
+inline constexpr const char* kTxnAbortedMessage = "TransactionAbortedException: Failing batch since transaction was aborted";
+
+// A producer batch (Kafka's ProducerBatch): records of one partition, encoded once on first send and
+// re-sent byte for byte on retries (so the broker can recognise an idempotent duplicate).
+struct Producer::Batch {
+  protocol::TopicPartition tp;
+  std::vector<ProducerRecord> records;
+  std::int32_t estimated_bytes = 61;  // record batch header
+  TimeUs created_us = 0;
+  TimeUs retry_at_us = 0;
+  std::int32_t attempts = 0;
+  std::int32_t base_sequence = -1;
+  std::int64_t producer_id = -1;
+  std::int16_t producer_epoch = -1;
+  protocol::SharedBytes encoded;
+  bool in_flight = false;
+  bool done = false;
+};
+
+struct Producer::InFlightRequest {
+  std::vector<std::shared_ptr<Batch>> batches;
+  TimerId timeout;
+};
+
+struct Producer::Connection {
+  std::int32_t broker = -1;
+  net::ConnectionId conn{};
+  std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
+  std::int32_t metadata_correlation = -1;
+  std::int32_t pid_correlation = -1;
+  struct Pending {
+    Callback cb;
+    TimerId timeout{};
+  };
+  std::map<std::int32_t, Pending> requests;  // request() calls, by correlation id
+};
+
+}  // namespace kafkasim::client
