@@ -104,6 +104,7 @@ void Consumer::on_crash() {
   app_busy_ = false;
   waiting_in_poll_ = false;
   batch_.clear();
+  ++batch_seq_;
 }
 
 void Consumer::subscribe(std::vector<std::string> topics) {
@@ -131,6 +132,10 @@ std::vector<TopicPartition> Consumer::assignment() const {
   std::vector<TopicPartition> out;
   for (const auto& [tp, st] : assigned_) out.push_back(tp);
   return out;
+}
+
+GroupMetadata Consumer::group_metadata() const {
+  return GroupMetadata{config_.group_id, generation_, member_id_, config_.group_instance_id};
 }
 
 std::vector<ConsumerPartitionView> Consumer::partitions() const {

@@ -17,6 +17,13 @@
 // refreshing metadata. Records come back in offset order per partition.
 // Commits: enable.auto.commit (every auto.commit.interval.ms during poll, before a rebalance and on close,
 // committing positions, i.e. records handed out but maybe not processed yet), commitSync / commitAsync.
+// Exactly-once (KIP-98, KIP-447): in ProcessingMode::kTransactional the consumer never commits; the
+// application (a consume-transform-produce processor) commits positions() through a transactional
+// producer's send_offsets_to_transaction with group_metadata(), and tells the consumer through
+// hooks.on_batch_processed's resume(ok) when the next poll may run; resume(false) (the transaction
+// aborted) rewinds every assigned partition to its committed offset. With isolation.level=read_committed
+// OffsetFetch sets require_stable and is retried after retry.backoff.ms while a partition answers
+// UNSTABLE_OFFSET_COMMIT (a transactional offset commit is still pending).
 //
 // Lifecycle: a Node. crash (kill) drops every volatile field, with no LeaveGroup; restart rejoins with the
 // same subscription (what the application would do at boot). close() commits (auto-commit), sends
@@ -32,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/client/group_metadata.h"
 #include "sim/core/node.h"
 #include "sim/core/rng.h"
 #include "sim/net/network.h"
@@ -48,6 +56,7 @@ enum class ProcessingMode : std::uint8_t {
   kCommitBeforeProcessing,  // commitSync right after poll, then process: at-most-once
   kCommitAfterProcessing,   // process the batch, then commitSync: at-least-once
   kIdempotent,              // commit after processing, and a dedup store drops re-read records
+  kTransactional,           // never commit: the application commits offsets in its producer's transaction
 };
 
 struct ConsumerConfig {
@@ -96,6 +105,12 @@ struct ConsumerHooks {
   std::function<void(const protocol::TopicPartition&, std::int64_t offset, const std::string& reason)> on_seek;
   std::function<void(MemberChange, const std::vector<protocol::TopicPartition>&, std::int32_t generation)>
       on_member_event;
+  // kTransactional: a polled batch was processed; the consumer polls again only after resume(ok) runs
+  // (at once or in a later event). ok=false: the transaction aborted, so every assigned partition goes
+  // back to its committed offset (OffsetFetch) before the next poll. Without this hook the consumer polls
+  // on at once. A resume() from before a crash of the consumer is ignored.
+  // (`= {}`: older aggregate initialisations of ConsumerHooks stay free of -Wmissing-field-initializers.)
+  std::function<void(std::function<void(bool ok)> resume)> on_batch_processed = {};
 };
 
 struct ConsumerStats {
@@ -144,6 +159,11 @@ class Consumer : public Node, public net::Endpoint {
   std::int32_t generation() const { return generation_; }
   bool stable() const { return group_state_ == GroupState::kStable; }
   std::vector<protocol::TopicPartition> assignment() const;
+  // KafkaConsumer.groupMetadata(): what send_offsets_to_transaction needs to fence a zombie (KIP-447).
+  GroupMetadata group_metadata() const;
+  // The next offset poll() hands out per assigned partition with a known position (KafkaConsumer.position),
+  // i.e. the offsets to commit after processing everything polled.
+  std::map<protocol::TopicPartition, std::int64_t> positions() const;
   std::vector<ConsumerPartitionView> partitions() const;
   std::string host() const;
 
@@ -196,7 +216,10 @@ class Consumer : public Node, public net::Endpoint {
   void finish_batch();
   // Commits the current positions. done(ok) runs after the answer (sync) or at once (async).
   void commit(bool sync, std::function<void(bool ok)> done);
-  std::map<protocol::TopicPartition, std::int64_t> consumed_positions() const;
+  // enable.auto.commit, except in kTransactional mode (the processor commits through its producer).
+  bool auto_commit() const { return config_.enable_auto_commit && config_.mode != ProcessingMode::kTransactional; }
+  // kTransactional, resume(false): every assigned partition forgets its position (OffsetFetch again).
+  void rewind_to_committed();
 
   net::Network& net_;
   std::vector<NodeId> bootstrap_;
@@ -232,6 +255,7 @@ class Consumer : public Node, public net::Endpoint {
   std::map<protocol::TopicPartition, std::unique_ptr<PartitionState>> assigned_;
   std::set<std::int32_t> fetching_from_;  // brokers with a fetch in flight
   bool offset_fetch_pending_ = false;
+  std::uint64_t batch_seq_ = 0;  // identifies the batch a resume() belongs to (bumped per batch and crash)
   // the application thread
   TimeUs last_poll_us_ = 0;
   TimeUs next_auto_commit_us_ = 0;

@@ -35,7 +35,7 @@ void Consumer::poll() {
   const TimeUs timeout_us = ms_to_us(config_.poll_timeout_ms);
   if (!subscription_.empty()) {
     // ConsumerCoordinator.poll: auto-commit when due, then make sure we are in the group.
-    if (config_.enable_auto_commit && now >= next_auto_commit_us_ && group_state_ == GroupState::kStable) {
+    if (auto_commit() && now >= next_auto_commit_us_ && group_state_ == GroupState::kStable) {
       next_auto_commit_us_ = now + ms_to_us(config_.auto_commit_interval_ms);
       commit(false, nullptr);
     }
@@ -110,6 +110,17 @@ void Consumer::process_next() {
 }
 
 void Consumer::finish_batch() {
+  if (config_.mode == ProcessingMode::kTransactional && hooks_.on_batch_processed) {
+    const std::uint64_t seq = ++batch_seq_;
+    hooks_.on_batch_processed([this, seq](bool ok) {
+      if (seq != batch_seq_ || !is_up() || !app_busy_) return;  // a stale or repeated resume
+      ++batch_seq_;
+      if (!ok) rewind_to_committed();
+      app_busy_ = false;
+      schedule_poll(0);
+    });
+    return;
+  }
   if (config_.mode == ProcessingMode::kCommitAfterProcessing || config_.mode == ProcessingMode::kIdempotent) {
     commit(true, [this](bool) {
       app_busy_ = false;
@@ -123,7 +134,7 @@ void Consumer::finish_batch() {
 
 // ------------------------------------------------------------------------------------------ commits
 
-std::map<TopicPartition, std::int64_t> Consumer::consumed_positions() const {
+std::map<TopicPartition, std::int64_t> Consumer::positions() const {
   std::map<TopicPartition, std::int64_t> out;
   for (const auto& [tp, st] : assigned_) {
     if (st->position >= 0) out[tp] = st->position;
@@ -135,7 +146,7 @@ void Consumer::commit_sync() { commit(true, nullptr); }
 void Consumer::commit_async() { commit(false, nullptr); }
 
 void Consumer::commit(bool sync, std::function<void(bool)> done) {
-  const auto offsets = consumed_positions();
+  const auto offsets = positions();
   if (offsets.empty() || config_.group_id.empty() || !is_up()) {
     if (done) done(true);
     return;

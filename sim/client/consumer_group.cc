@@ -122,7 +122,7 @@ void Consumer::join_group() {
     }
     send_join();
   };
-  if (config_.enable_auto_commit && generation_ >= 0 && !assigned_.empty()) {
+  if (auto_commit() && generation_ >= 0 && !assigned_.empty()) {
     commit(true, proceed);
   } else {
     proceed(true);

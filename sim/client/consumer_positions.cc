@@ -40,7 +40,7 @@ void Consumer::close() {
     after(ms_to_us(1), [&s, self] { s.crash_node(self); });
   };
   closed_ = true;  // the application loop stops; the commit below still runs
-  if (config_.enable_auto_commit && group_state_ == GroupState::kStable) {
+  if (auto_commit() && group_state_ == GroupState::kStable) {
     commit(true, finish);
   } else {
     finish(true);
@@ -48,6 +48,16 @@ void Consumer::close() {
 }
 
 // ------------------------------------------------------------------------------------------ positions
+
+void Consumer::rewind_to_committed() {
+  for (auto& [tp, st] : assigned_) {
+    st->position = -1;
+    st->fetch_offset = -1;
+    st->buffer.clear();
+    st->no_offset = false;
+  }
+  trace("consumer.rewind", "the transaction aborted: every assigned partition goes back to its committed offset");
+}
 
 void Consumer::init_positions() {
   std::vector<TopicPartition> missing;
@@ -65,6 +75,8 @@ void Consumer::init_positions() {
   auto req = std::make_shared<protocol::OffsetFetchRequest>();
   req->group_id = config_.group_id;
   req->partitions = missing;
+  // KIP-447: a read_committed consumer must not start from offsets of a transaction still in doubt.
+  req->require_stable = config_.isolation == protocol::IsolationLevel::kReadCommitted;
   request(coordinator_, req, [this](const protocol::KafkaMessage* m) {
     offset_fetch_pending_ = false;
     if (m == nullptr) return coordinator_lost("OffsetFetch got no answer");
@@ -72,6 +84,21 @@ void Consumer::init_positions() {
     if (resp.error != ErrorCode::kNone) {
       handle_group_error(resp.error, "OffsetFetch");
       return schedule_poll(ms_to_us(config_.retry_backoff_ms));
+    }
+    // Kafka's ConsumerCoordinator: any partition with UNSTABLE_OFFSET_COMMIT fails the whole fetch
+    // (UnstableOffsetCommitException, retriable); it is sent again after retry.backoff.ms.
+    for (const auto& p : resp.partitions) {
+      if (p.error != ErrorCode::kUnstableOffsetCommit) continue;
+      trace("consumer.unstable_offset",
+            fmt::format("{} has a pending transactional offset commit (UNSTABLE_OFFSET_COMMIT): OffsetFetch again in "
+                        "retry.backoff.ms={}",
+                        p.tp.str(), config_.retry_backoff_ms));
+      offset_fetch_pending_ = true;
+      after(ms_to_us(config_.retry_backoff_ms), [this] {
+        offset_fetch_pending_ = false;
+        schedule_poll(0);
+      });
+      return;
     }
     for (const auto& p : resp.partitions) {
       auto it = assigned_.find(p.tp);
@@ -215,7 +242,15 @@ void Consumer::handle_fetch(std::int32_t broker, const protocol::FetchResponse& 
     st.high_watermark = pr.high_watermark;
     st.log_end_offset = pr.log_end_offset;
     if (pr.records == nullptr) continue;
-    // read_committed: batches of aborted transactions are dropped up to their abort marker.
+    // read_committed, as Kafka's CompletedFetch: the response's aborted transactions, ordered by first
+    // offset, are consumed up to each batch's last offset into the aborted producer ids; an ABORT marker
+    // takes its producer out again; a transactional batch of an aborted producer is skipped. Control
+    // batches are never handed out, whatever the isolation level.
+    const bool read_committed = config_.isolation == protocol::IsolationLevel::kReadCommitted;
+    std::vector<protocol::AbortedTransaction> aborted = pr.aborted_transactions;
+    std::stable_sort(aborted.begin(), aborted.end(),
+                     [](const auto& a, const auto& b) { return a.first_offset < b.first_offset; });
+    std::size_t next_aborted = 0;
     std::set<std::int64_t> aborted_producers;
     Bytes rest(*pr.records);
     while (!rest.empty()) {
@@ -225,14 +260,19 @@ void Consumer::handle_fetch(std::int32_t broker, const protocol::FetchResponse& 
       rest = rest.subspan(size);
       if (decode_batch(one, decoded) != DecodeError::kOk) break;
       const BatchHeader& h = decoded.header;
-      if (config_.isolation == protocol::IsolationLevel::kReadCommitted) {
-        for (const auto& a : pr.aborted_transactions) {
-          if (a.first_offset <= h.last_offset() && a.producer_id == h.producer_id) aborted_producers.insert(a.producer_id);
+      bool skip = h.is_control();
+      if (read_committed && h.producer_id != batch::kNoProducerId) {
+        while (next_aborted < aborted.size() && aborted[next_aborted].first_offset <= h.last_offset()) {
+          aborted_producers.insert(aborted[next_aborted++].producer_id);
+        }
+        if (h.is_control()) {
+          const auto marker = decoded.records.empty() ? std::nullopt : parse_control_record(decoded.records.front());
+          if (marker && marker->type == ControlType::kAbort) aborted_producers.erase(h.producer_id);
+        } else if (h.is_transactional() && aborted_producers.count(h.producer_id) != 0) {
+          skip = true;
         }
       }
-      if (h.is_control()) {
-        aborted_producers.erase(h.producer_id);
-      } else if (!(h.is_transactional() && aborted_producers.count(h.producer_id) != 0)) {
+      if (!skip) {
         for (const RecordView& r : decoded.records) {
           if (r.offset < st.fetch_offset) continue;
           ConsumedRecord cr;
