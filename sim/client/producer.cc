@@ -620,7 +620,7 @@ void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const st
                sim().now() >= deadline ? fmt::format("{} (delivery.timeout.ms={} expired)", message,
                                                      config_.delivery_timeout_ms)
                                        : message);
-    if (transactional()) txn_batch_failed(error, fmt::format("a batch for {} failed", b->tp.str()));
+    if (transactional()) txn_batch_failed(error, fmt::format("Produce to {}: {}", b->tp.str(), message));
     return;
   }
   if (hooks_.on_error) {

@@ -297,7 +297,7 @@ void Producer::txn_fatal_error(ErrorCode error, const std::string& why) {
                         why));
   // Kafka's Sender with a fatal error: every incomplete batch fails (abortIncompleteBatches), and so does
   // every queued transactional request (maybeTerminateRequestWithError).
-  fail_batches(FailScope::kAll, error, fmt::format("{}: {}", protocol::error_name(error), why));
+  fail_batches(FailScope::kAll, error, why);
   auto queue = std::move(txn_queue_);
   txn_queue_.clear();
   for (auto& r : queue) txn_complete(std::move(r->done), error);
