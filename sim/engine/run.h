@@ -112,6 +112,10 @@ class Run {
 
   // (group, topics) of every consumer group, then of every processor's group (its input topic).
   std::vector<std::pair<std::string, std::vector<std::string>>> group_topics() const;
+  // Crashes (every instance of) a processor now / restarts its crashed or fenced instances: what the
+  // timeline's `crash: enricher` / `restart: enricher` do; noted as faults.
+  void crash_processor(const std::string& id, CrashKind kind);
+  void restart_processor(const std::string& id);
   // Processors (scenario `processors:`), in scenario order.
   const std::vector<std::unique_ptr<Processor>>& processors() const { return processors_; }
   const Processor* find_processor(const std::string& id) const;

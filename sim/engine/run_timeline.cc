@@ -38,7 +38,7 @@ void Run::apply_action(const scenario::TimelineEvent& ev) {
         if (ref.kind == scenario::NodeRef::Kind::kBroker) {
           crash_broker(ref.broker, kind);
         } else if (Processor* p = processor_of(ref)) {
-          p->crash(kind);
+          p->crash(kind);  // noted above with the other nodes of the action
         } else if (NodeId n = node_of(ref); n != kNoNode) {
           sim_->crash_node(n, kind);
         }
@@ -266,6 +266,25 @@ void Run::revert_action(const scenario::TimelineEvent& ev) {
     default:
       break;
   }
+}
+
+void Run::crash_processor(const std::string& id, CrashKind kind) {
+  scenario::NodeRef ref;
+  ref.kind = scenario::NodeRef::Kind::kProcessor;
+  ref.name = id;
+  Processor* p = processor_of(ref);
+  if (p == nullptr) return;
+  note_fault(fmt::format("{} processor {}", kind == CrashKind::kPowerLoss ? "power loss of" : "crash", id), false);
+  p->crash(kind);
+}
+
+void Run::restart_processor(const std::string& id) {
+  scenario::NodeRef ref;
+  ref.kind = scenario::NodeRef::Kind::kProcessor;
+  ref.name = id;
+  if (processor_of(ref) == nullptr) return;
+  note_fault(fmt::format("restart processor {}", id), false);
+  restart_refs({ref});
 }
 
 // A restart of a processor restarts its crashed or fenced instances, which call init_transactions again.
