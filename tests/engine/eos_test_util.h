@@ -14,9 +14,15 @@
 
 namespace kafkasim::test {
 
-// The scenario text: `extra_processor` and `timeline` are appended in their sections (YAML lines).
+// The scenario text: `processor_extra` is appended to the processor's mapping, `txn_timeout_ms` is its
+// transaction.timeout.ms, `timeline` (YAML lines) follows the first timeline entry. The processor's
+// consumers time out after 6 s (a crashed member leaves the group quickly) and its producer lingers 5 ms,
+// so a transaction's records reach the log before it commits. billing auto-commits its position every
+// second: a position past a trailing COMMIT marker is committed too (commit-after-processing would leave
+// the committed offset one below each partition's end: the marker takes an offset).
 inline std::string eos_scenario(std::uint64_t seed, const std::string& duration, const std::string& producer,
-                                const std::string& processor_extra, const std::string& timeline) {
+                                const std::string& processor_extra, const std::string& timeline,
+                                std::int64_t txn_timeout_ms = 10000) {
   return fmt::format(R"(
 name: "eos test"
 seed: {}
@@ -30,17 +36,19 @@ topics:
 producers:
   - {}
 processors:
-  - {{id: enricher, input: orders, output: invoices, processing_time: 1ms{}}}
+  - {{id: enricher, input: orders, output: invoices, processing_time: 1ms{},
+     producer_configs: {{linger.ms: 5, transaction.timeout.ms: {}}},
+     consumer_configs: {{session.timeout.ms: 6000, heartbeat.interval.ms: 1000}}}}
 consumer_groups:
-  - {{group: billing, topics: [invoices], commit: after-processing,
-     configs: {{auto.offset.reset: earliest, isolation.level: read_committed}}}}
+  - {{group: billing, topics: [invoices], commit: auto,
+     configs: {{auto.offset.reset: earliest, isolation.level: read_committed, auto.commit.interval.ms: 1000}}}}
   - {{group: audit, topics: [invoices], commit: after-processing,
      configs: {{auto.offset.reset: earliest, isolation.level: read_uncommitted}}}}
 timeline:
   - {{at: 1s, narrate: start}}
 {}
 )",
-                     seed, duration, producer, processor_extra, timeline);
+                     seed, duration, producer, processor_extra, txn_timeout_ms, timeline);
 }
 
 // Prints trace records whose kind or details contain $EOS_TRACE (debugging aid; off by default).
