@@ -1,4 +1,6 @@
-// kafkasim run: one scenario, headless, with its report.
+// kafkasim run: one scenario, headless, with its report. SCENARIO may be a recording (a run, or a
+// visualizer session): it replays from the recorded scenario text and seed, applying the recorded
+// commands at their event numbers (engine::CommandReplay), so the trace hash is the session's.
 // kafkasim check-determinism: every seed twice, trace hashes compared.
 #include <chrono>
 #include <cstdio>
@@ -61,42 +63,46 @@ int run_command(const RunArgs& a) {
   std::string error;
   const auto until = parse_until(a.until, error);
   if (!error.empty()) return bad_input(error);
-  auto sc = load_scenario(a.scenario, a.sets);
-  if (!sc) return kExitBadInput;
-  if (a.random_faults) add_random_faults(*sc, a.seed.value_or(sc->seed));
+  auto source = load_run(a.scenario, a.seed, a.sets);
+  if (!source) return kExitBadInput;
+  scenario::Scenario* sc = &source->scenario;
+  if (a.random_faults) add_random_faults(*sc, source->seed);
   engine::RunOptions options;
-  options.seed = a.seed;
+  options.seed = source->seed;
   options.data_dir = a.data_dir;
   const auto wall_start = std::chrono::steady_clock::now();
   engine::Run run(*sc, options);
   record::Recorder recorder;
   if (!a.record.empty()) {
-    record::RunInfo info;
-    info.seed = run.seed();
-    info.scenario_name = sc->name;
-    info.scenario_text = sc->source_text;
-    info.scenario_hash = format_hash(sc->source_hash);
+    record::RunInfo info = record::run_info_for(
+        *source, fmt::format("kafkasim run {} --seed {}", source->path, run.seed()));
     info.version = build_info::kVersion;
     info.commit = build_info::kGitCommit;
-    info.command_line = fmt::format("kafkasim run {} --seed {}", sc->source_name, run.seed());
     const record::Status st = recorder.open(a.record, info);
     if (!st.ok()) return bad_input(st.message());
+    // The replayed commands go into the new recording too, so it replays the same way.
+    for (const record::CommandRow& row : record::command_rows(source->commands)) recorder.record_command(row);
     run.sim().trace().add_observer(&recorder);
     run.history().add_observer(&recorder);
   }
+  engine::CommandReplay replay(source->commands);
+  run.start();
+  const TimeUs end = until ? std::min(*until, run.duration_us()) : run.duration_us();
   if (a.record.empty()) {
-    run_to_end(run, until);
+    replay.run_until(run, end);
   } else {
     // Offsets are sampled between events once per simulated second (no extra events: the trace is the
     // same as without --record).
-    run.start();
-    const TimeUs end = until ? std::min(*until, run.duration_us()) : run.duration_us();
     for (TimeUs t = 0; t < end;) {
       t = std::min(end, t + sec_to_us(1));
-      run.sim().run_until(t);
+      replay.run_until(run, t);
       sample_offsets(run, recorder);
     }
-    run.finish();
+  }
+  run.finish();
+  if (replay.applied() < source->commands.size()) {
+    std::fprintf(stderr, "kafkasim: warning: %zu of %zu recorded commands were due after the end of the run\n",
+                 source->commands.size() - replay.applied(), source->commands.size());
   }
   const check::Report report = run.check_now();
   const auto wall_ms =

@@ -9,27 +9,61 @@
 
 namespace kafkasim::cli {
 
-std::optional<scenario::Scenario> load_scenario(std::string path, const std::vector<std::string>& overrides) {
+namespace {
+
+// The default lesson when `path` is empty; prints an error and returns "" when there is none.
+std::string default_path_if_empty(std::string path) {
   if (path.empty()) {
     path = engine::default_scenario_path();
     if (path.empty()) {
       std::fprintf(stderr, "kafkasim: error: no SCENARIO given and no lesson library found in %s\n",
                    engine::scenario_dir().c_str());
-      return std::nullopt;
+      return "";
     }
   }
+  return path;
+}
+
+bool apply_overrides(scenario::Scenario& sc, const std::vector<std::string>& overrides) {
+  for (const std::string& o : overrides) {
+    if (auto err = engine::apply_override(sc, o)) {
+      std::fprintf(stderr, "kafkasim: error: %s\n", err->c_str());
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<scenario::Scenario> load_scenario(std::string path, const std::vector<std::string>& overrides) {
+  path = default_path_if_empty(std::move(path));
+  if (path.empty()) return std::nullopt;
   scenario::ParseResult parsed = scenario::parse_scenario_file(path);
   if (!parsed.ok()) {
     std::fprintf(stderr, "%s\n", parsed.error_text().c_str());
     return std::nullopt;
   }
-  for (const std::string& o : overrides) {
-    if (auto err = engine::apply_override(*parsed.scenario, o)) {
-      std::fprintf(stderr, "kafkasim: error: %s\n", err->c_str());
-      return std::nullopt;
-    }
-  }
+  if (!apply_overrides(*parsed.scenario, overrides)) return std::nullopt;
   return std::move(parsed.scenario);
+}
+
+std::optional<record::ReplaySource> load_run(std::string path, std::optional<std::uint64_t> seed,
+                                             const std::vector<std::string>& overrides) {
+  path = default_path_if_empty(std::move(path));
+  if (path.empty()) return std::nullopt;
+  record::ReplaySource source;
+  if (const record::Status s = record::open_replay_source(path, seed, &source); !s.ok()) {
+    // Scenario parse errors are already "file:line:column: ..." lines; the reader's get the prefix.
+    if (!source.from_recording) {
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+    } else {
+      std::fprintf(stderr, "kafkasim: error: %s\n", s.message().c_str());
+    }
+    return std::nullopt;
+  }
+  if (!apply_overrides(source.scenario, overrides)) return std::nullopt;
+  return source;
 }
 
 // Adds a crash (or power loss) of a random broker at a random time, and its restart, drawn from the seed.

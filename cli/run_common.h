@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "sim/engine/run.h"
+#include "sim/record/replay.h"
 #include "sim/scenario/scenario.h"
 
 namespace kafkasim::cli {
@@ -14,6 +15,12 @@ namespace kafkasim::cli {
 // Parses SCENARIO (the default lesson when empty) and applies the overrides. On error prints it and
 // returns nullopt (exit code 2 for the caller).
 std::optional<scenario::Scenario> load_scenario(std::string path, const std::vector<std::string>& overrides);
+
+// `kafkasim run`: SCENARIO may also be a recording (a run, or a visualizer session): its recorded scenario
+// text, seed (unless `seed` is given) and commands (docs/recording.md). The overrides apply to the
+// scenario either way. On error prints it and returns nullopt (exit code 2 for the caller).
+std::optional<record::ReplaySource> load_run(std::string path, std::optional<std::uint64_t> seed,
+                                             const std::vector<std::string>& overrides);
 
 struct RunOutcome {
   std::uint64_t trace_hash = 0;

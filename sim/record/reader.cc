@@ -36,10 +36,10 @@ Status validate(Db& db, Recording* out) {
   }
   std::int64_t version = 0;
   if (Status s = pragma_int(db, "user_version", &version); !s.ok()) return s;
-  if (version != kSchemaVersion) {
+  if (version < kOldestSchemaVersionRead || version > kSchemaVersion) {
     return Status::error(
-        fmt::format("{}: recording schema version {} is not supported (this kafkasim reads version {})",
-                    db.path(), version, kSchemaVersion));
+        fmt::format("{}: recording schema version {} is not supported (this kafkasim reads versions {} to {})",
+                    db.path(), version, kOldestSchemaVersionRead, kSchemaVersion));
   }
   out->schema_version = static_cast<std::int32_t>(version);
   return Status();
@@ -60,6 +60,9 @@ Status read_meta(Db& db, Recording* out) {
     const std::string key = st.text(0);
     const std::string value = st.text(1);
     if (key == "seed") out->info.seed = std::strtoull(value.c_str(), nullptr, 10);
+    if (key == "recording_kind") {
+      out->info.kind = value == to_string(RecordingKind::kSession) ? RecordingKind::kSession : RecordingKind::kRun;
+    }
     if (key == "scenario_name") out->info.scenario_name = value;
     if (key == "scenario_text") out->info.scenario_text = value;
     if (key == "scenario_hash") out->info.scenario_hash = value;
@@ -82,6 +85,14 @@ check::AnomalyKind anomaly_kind(const std::string& name) {
   return AnomalyKind::kLostWrite;
 }
 
+// The commands a session applied (schema version 2; a version 1 recording has none).
+Status read_commands(Db& db, Recording* out) {
+  if (out->schema_version < 2) return Status();
+  return read_rows(db, "SELECT event_number, time_us, command FROM commands ORDER BY rowid", [out](const Stmt& st) {
+    out->commands.push_back(CommandRow{static_cast<std::uint64_t>(st.int64(0)), st.int64(1), st.text(2)});
+  });
+}
+
 Status open_validated(const std::string& path, Db& db, Recording* out) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec))
@@ -89,7 +100,8 @@ Status open_validated(const std::string& path, Db& db, Recording* out) {
   *out = Recording{};
   if (Status s = db.open(path, Db::Mode::kReadOnly); !s.ok()) return s;
   if (Status s = validate(db, out); !s.ok()) return s;
-  return read_meta(db, out);
+  if (Status s = read_meta(db, out); !s.ok()) return s;
+  return read_commands(db, out);
 }
 
 }  // namespace

@@ -37,9 +37,10 @@ struct Recording {
   std::vector<EventRow> events;           // every trace record, in order
   std::vector<FaultRow> faults;           // injected faults, in order
   std::vector<check::Anomaly> anomalies;  // the checker's anomalies (empty when not finished)
+  std::vector<CommandRow> commands;       // commands the run applied, in order (read with the info)
 };
 
-// Validates the file and reads the run info (no events). Errors: "<path>: cannot open: ...",
+// Validates the file and reads the run info and the commands (no events). Errors: "<path>: cannot open: ...",
 // "<path>: not a kafkasim recording (...)", "<path>: recording schema version N is not supported ...".
 Status read_recording_info(const std::string& path, Recording* out);
 // read_recording_info() plus every event, fault and anomaly.

@@ -49,6 +49,7 @@ constexpr TableSpec kTables[] = {
      "anomaly_id, kind, group_id, topic, partition, first_offset, last_offset, explanation, cause_event, "
      "cause_time_us, location, what, because"},
     {"anomaly_records", "anomaly_id, record_id"},
+    {"commands", "event_number, time_us, command"},
     {"meta", "key, value"},
 };
 
@@ -96,6 +97,8 @@ Status clear_old_recording(const std::string& path) {
 
 }  // namespace
 
+const char* to_string(RecordingKind kind) { return kind == RecordingKind::kSession ? "session" : "run"; }
+
 Recorder::~Recorder() {
   if (db_.is_open()) flush();
 }
@@ -127,6 +130,7 @@ Status Recorder::create(const RunInfo& info) {
     if (Status s = db_.prepare(insert_sql(kTables[t]), stmts_[t]); !s.ok()) return s;
   }
   put_meta("schema_version", std::to_string(kSchemaVersion));
+  put_meta("recording_kind", to_string(info.kind));
   put_meta("seed", std::to_string(info.seed));
   put_meta("scenario_name", info.scenario_name);
   put_meta("scenario_text", info.scenario_text);
@@ -266,6 +270,10 @@ void Recorder::record_generation(TimeUs time_us, const std::string& group, std::
   }
 }
 
+void Recorder::record_command(const CommandRow& c) {
+  insert(kCommands, c.event_number, c.time_us, c.command);
+}
+
 void Recorder::write_report(const check::Report& r) {
   for (const check::TopicCounts& t : r.topics) {
     insert(kCheckTopics, t.topic, t.produced, t.acked, t.failed, t.lost_acked, t.duplicates_in_log,
@@ -295,9 +303,23 @@ Status Recorder::finish(std::uint64_t trace_hash, std::uint64_t events_executed,
   if (status_.ok()) {
     if (Status s = db_.exec(kIndexSql); !s.ok()) fail(std::move(s));
   }
+  return close();
+}
+
+Status Recorder::close() {
+  if (!db_.is_open()) return status_.ok() ? Status::error("recording is not open") : status_;
+  flush();
   for (Stmt& st : stmts_) st = Stmt();
   db_.close();
   return status_;
+}
+
+Status write_session_recording(const std::string& path, RunInfo info, const std::vector<CommandRow>& commands) {
+  info.kind = RecordingKind::kSession;
+  Recorder recorder;
+  if (Status s = recorder.open(path, info); !s.ok()) return s;
+  for (const CommandRow& c : commands) recorder.record_command(c);
+  return recorder.close();
 }
 
 }  // namespace kafkasim::record

@@ -18,7 +18,12 @@
 // write into a no-op; the run itself goes on. Nothing throws.
 //
 // Lifecycle: construct, open(), attach to the Trace and the History (the engine does this), run, finish().
-// The destructor commits the open batch. Single-threaded. Determinism: the recorder only observes; it never
+// The destructor commits the open batch.
+//
+// Two kinds of recording (meta `recording_kind`): a run (`kafkasim run --record`: events, history,
+// checker results) and a session (the visualizer's `--record` / "Save session as...": only the run info
+// and the commands the session applied, written by write_session_recording()). Both replay exactly: the
+// scenario text and seed, plus the commands at their event numbers (table `commands`). Single-threaded. Determinism: the recorder only observes; it never
 // feeds anything back into the sim.
 #include <cstdint>
 #include <string>
@@ -32,7 +37,11 @@
 
 namespace kafkasim::record {
 
+enum class RecordingKind : std::uint8_t { kRun, kSession };
+const char* to_string(RecordingKind kind);  // "run", "session"
+
 struct RunInfo {
+  RecordingKind kind = RecordingKind::kRun;
   std::uint64_t seed = 0;
   std::string scenario_name;
   std::string scenario_text;
@@ -65,6 +74,16 @@ struct GroupOffsetSample {
   std::int64_t log_end_offset = 0;
 };
 
+// A command applied to the run (sim/engine/command.h), in its stable text form: after `event_number`
+// events had run, at sim time `time_us`.
+struct CommandRow {
+  std::uint64_t event_number = 0;
+  std::int64_t time_us = 0;
+  std::string command;  // engine::encode(command), e.g. "crash 2"
+
+  friend bool operator==(const CommandRow&, const CommandRow&) = default;
+};
+
 struct MemberAssignment {
   std::string member;
   std::vector<std::string> partitions;  // "orders-0"
@@ -87,11 +106,14 @@ class Recorder : public TraceObserver, public check::HistoryObserver {
   void sample_group_offsets(TimeUs time_us, const std::vector<GroupOffsetSample>& groups);
   void record_generation(TimeUs time_us, const std::string& group, std::int32_t generation,
                          const std::string& protocol, const std::vector<MemberAssignment>& assignment);
+  void record_command(const CommandRow& command);
 
   // Commits the open batch.
   Status flush();
   // Writes the trace hash, the event count and the Report, builds the indexes, commits and closes.
   Status finish(std::uint64_t trace_hash, std::uint64_t events_executed, const check::Report& report);
+  // Commits and closes without finishing (a session recording: meta `finished` stays 0).
+  Status close();
 
   // The first error, or ok.
   const Status& status() const { return status_; }
@@ -119,6 +141,7 @@ class Recorder : public TraceObserver, public check::HistoryObserver {
     kCheckGroups,
     kAnomalies,
     kAnomalyRecords,
+    kCommands,
     kMeta,
     kTableCount
   };
@@ -138,5 +161,9 @@ class Recorder : public TraceObserver, public check::HistoryObserver {
   std::uint32_t rows_in_batch_ = 0;
   std::uint64_t rows_committed_ = 0;
 };
+
+// Writes a session recording at `path` (info.kind is set to kSession): the run info and `commands`, in
+// their order. Replaces an earlier recording there, refuses any other file (as Recorder::open).
+Status write_session_recording(const std::string& path, RunInfo info, const std::vector<CommandRow>& commands);
 
 }  // namespace kafkasim::record

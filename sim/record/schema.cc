@@ -56,6 +56,7 @@ CREATE TABLE anomalies (anomaly_id INTEGER PRIMARY KEY, kind TEXT NOT NULL, grou
   last_offset INTEGER NOT NULL, explanation TEXT NOT NULL, cause_event INTEGER NOT NULL,
   cause_time_us INTEGER NOT NULL, location TEXT NOT NULL, what TEXT NOT NULL, because TEXT NOT NULL);
 CREATE TABLE anomaly_records (anomaly_id INTEGER NOT NULL, record_id INTEGER NOT NULL);
+CREATE TABLE commands (event_number INTEGER NOT NULL, time_us INTEGER NOT NULL, command TEXT NOT NULL);
 )sql";
 
 const char* const kIndexSql = R"sql(

@@ -189,7 +189,7 @@ TEST_CASE("A recording of another schema version is refused with both versions n
   Recording r;
   const Status s = open_recording(path, &r);
   CHECK(s.message() ==
-        path + ": recording schema version 99 is not supported (this kafkasim reads version 1)");
+        path + ": recording schema version 99 is not supported (this kafkasim reads versions 1 to 2)");
 }
 
 TEST_CASE("A recorder that cannot create its file reports the path and SQLite's reason") {
