@@ -64,6 +64,9 @@ void Consumer::poll() {
       st->buffer.pop_front();
       st->position = out.back().offset + 1;
     }
+    // Kafka's Fetcher moves the position to the fetch's nextFetchOffset once its records are handed out:
+    // past control batches, aborted transactions and records removed by compaction, even with no record.
+    if (st->buffer.empty() && st->position >= 0 && st->fetch_offset > st->position) st->position = st->fetch_offset;
   }
   if (out.empty()) {
     waiting_in_poll_ = true;

@@ -21,6 +21,9 @@ Producer::Producer(Simulation& sim, NodeId id, net::Network& net, std::vector<No
       bootstrap_(std::move(bootstrap)),
       config_(std::move(config)),
       rng_(sim.rng("producer." + config_.client_id)) {
+  // Kafka rejects transactional.id without idempotence (config resolution reports it before a producer
+  // exists); a transactional producer is always idempotent.
+  if (transactional()) config_.enable_idempotence = true;
   net_.attach(id, this);
 }
 
@@ -31,6 +34,7 @@ void Producer::reconfigure(ProducerConfig config) {
   config.transactional_id = config_.transactional_id;  // a new transactional.id needs a new producer
   const bool idempotence_changed = config.enable_idempotence != config_.enable_idempotence;
   config_ = std::move(config);
+  if (transactional()) config_.enable_idempotence = true;
   sim().trace_event(id(), "producer.reconfigure",
                     fmt::format("{} now uses acks={} enable.idempotence={} linger.ms={} retries={}", config_.client_id,
                                 config_.acks == -1 ? std::string("all") : std::to_string(config_.acks),
