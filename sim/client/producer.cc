@@ -87,7 +87,12 @@ std::int32_t Producer::any_broker() {
 Producer::Connection* Producer::connection(std::int32_t broker) {
   auto it = connections_.find(broker);
   if (it != connections_.end() && net_.is_open(it->second->conn)) return it->second.get();
-  if (it != connections_.end()) fail_connection(*it->second, "connection lost");
+  if (it != connections_.end()) {
+    fail_connection(*it->second, "connection lost");
+    // fail_connection's follow-ups (metadata, InitProducerId) may have connected to `broker` again.
+    it = connections_.find(broker);
+    if (it != connections_.end() && net_.is_open(it->second->conn)) return it->second.get();
+  }
   auto c = std::make_unique<Connection>();
   c->broker = broker;
   c->conn = net_.connect(id(), NodeId(broker));
@@ -196,9 +201,9 @@ const assign::TopicPartitions& Producer::topic_partitions(const std::string& top
 void Producer::send(ProducerRecord record) {
   if (!is_up()) return;
   if (transactional() && txn_state_ != TxnState::kInTransaction) {
-    // Kafka: KafkaProducer.send -> TransactionManager.failIfNotReadyForSend (IllegalStateException, or the
-    // fatal error once the producer is fenced).
-    const ErrorCode error = txn_state_ == TxnState::kFatalError ? txn_error_ : ErrorCode::kInvalidTxnState;
+    // Kafka: KafkaProducer.send -> TransactionManager.failIfNotReadyForSend (the last error in an error
+    // state, e.g. PRODUCER_FENCED once fenced; IllegalStateException otherwise).
+    const ErrorCode error = txn_state_error();
     ++stats_.failed;
     if (hooks_.on_error) {
       hooks_.on_error(record.id, TopicPartition{record.topic, -1}, error,

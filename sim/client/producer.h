@@ -131,7 +131,8 @@ class Producer : public Node, public net::Endpoint {
 
   // Appends a record to the accumulator (KafkaProducer.send). Records sent before metadata is known wait.
   // A transactional producer accepts records only in kInTransaction; otherwise the record fails at once
-  // (hooks.on_error, final, partition -1) with INVALID_TXN_STATE, or with the fatal error in kFatalError.
+  // (hooks.on_error, final, partition -1) with INVALID_TXN_STATE, or with the last error in kFatalError
+  // (PRODUCER_FENCED once fenced) and kAbortableError.
   void send(ProducerRecord record);
   // Sends every queued batch now, ignoring linger.ms (KafkaProducer.flush without blocking).
   void flush();

@@ -227,6 +227,8 @@ TEST_CASE("a failed batch makes the transaction abortable: commit fails, abort s
   CHECK(rig.failed.at(1) == ErrorCode::kMessageTooLarge);
   CHECK(rig.broker->count(Api::kEndTxn) == 0);
   CHECK(rig.producer->begin_transaction() == ErrorCode::kMessageTooLarge);
+  rig.send(1);  // failIfNotReadyForSend: the last error
+  CHECK(rig.failed.at(2) == ErrorCode::kMessageTooLarge);
   REQUIRE(rig.abort() == ErrorCode::kNone);
   CHECK(rig.broker->end_txns == std::vector<bool>{false});
   // KIP-360: InitProducerId with the current id and epoch after the abort; sequences restart.
