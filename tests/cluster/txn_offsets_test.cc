@@ -104,6 +104,18 @@ struct TxnOffsetsFixture : GroupFixture {
     return coordinator(group).group_coordinator().pending_txn_offsets(group);
   }
 
+  // Crashes the coordinator of `group` and runs until another broker has loaded the group's partition.
+  void fail_over(const std::string& group) {
+    const std::int32_t old = coordinator(group).broker_id();
+    sim.crash_node(NodeId(old));
+    const TimeUs limit = sim.now() + sec_to_us(30);
+    while (sim.now() < limit && (coordinator_of(group) == nullptr || coordinator_of(group)->broker_id() == old)) {
+      sim.run_until(sim.now() + ms_to_us(100));
+    }
+    REQUIRE(coordinator_of(group) != nullptr);
+    REQUIRE(coordinator_of(group)->broker_id() != old);
+  }
+
   // Group `group` with one consumer (no auto commits) on "in", once Stable.
   protocol::GroupDescription stable_group(const std::string& group) {
     auto cc = consumer_config("c1", group);
@@ -185,14 +197,7 @@ TEST_CASE("a coordinator failover keeps a committed txn offset and a still-open 
   REQUIRE(c.txn_commit("g", 1000, 0, {{kIn0, 42}}) == ErrorCode::kNone);
   REQUIRE(c.marker("g", 1000, 0, true) == ErrorCode::kNone);
   REQUIRE(c.txn_commit("g", 2000, 0, {{kIn1, 7}}) == ErrorCode::kNone);
-  const std::int32_t old = c.coordinator("g").broker_id();
-  c.sim.crash_node(NodeId(old));
-  const TimeUs limit = c.sim.now() + sec_to_us(30);
-  while (c.sim.now() < limit && (c.coordinator_of("g") == nullptr || c.coordinator_of("g")->broker_id() == old)) {
-    c.sim.run_until(c.sim.now() + ms_to_us(100));
-  }
-  REQUIRE(c.coordinator_of("g") != nullptr);
-  REQUIRE(c.coordinator_of("g")->broker_id() != old);
+  c.fail_over("g");
   CHECK(c.committed("g") == Offsets{{kIn0, 42}});
   CHECK(c.pending("g") == Offsets{{kIn1, 7}});
   CHECK(c.fetch("g", kIn0, true).committed_offset == 42);
@@ -201,6 +206,26 @@ TEST_CASE("a coordinator failover keeps a committed txn offset and a still-open 
   REQUIRE(c.marker("g", 2000, 0, true) == ErrorCode::kNone);
   CHECK(c.committed("g") == Offsets{{kIn0, 42}, {kIn1, 7}});
   CHECK(c.pending("g").empty());
+}
+
+TEST_CASE("loading after a failover drops the offsets of an aborted transaction") {
+  TxnOffsetsFixture c(9);
+  REQUIRE(c.plain_commit("g", kIn0, 10) == ErrorCode::kNone);
+  REQUIRE(c.txn_commit("g", 1000, 0, {{kIn0, 42}}) == ErrorCode::kNone);
+  REQUIRE(c.marker("g", 1000, 0, false) == ErrorCode::kNone);
+  c.fail_over("g");
+  CHECK(c.committed("g") == Offsets{{kIn0, 10}});
+  CHECK(c.pending("g").empty());
+}
+
+TEST_CASE("loading after a failover keeps a plain commit written after a committed transaction's offsets") {
+  TxnOffsetsFixture c(10);
+  REQUIRE(c.txn_commit("g", 1000, 0, {{kIn0, 42}, {kIn1, 8}}) == ErrorCode::kNone);
+  REQUIRE(c.plain_commit("g", kIn0, 50) == ErrorCode::kNone);
+  REQUIRE(c.marker("g", 1000, 0, true) == ErrorCode::kNone);
+  c.fail_over("g");
+  // Kafka's doLoadGroupsAndOffsets applies the same olderThan rule at the COMMIT marker.
+  CHECK(c.committed("g") == Offsets{{kIn0, 50}, {kIn1, 8}});
 }
 
 TEST_CASE("a TxnOffsetCommit from a stale generation gets ILLEGAL_GENERATION (KIP-447)") {
