@@ -306,7 +306,8 @@ void Producer::drain() {
   if (!is_up()) return;
   if (transactional()) {
     if (producer_id_ < 0 || txn_state_ == TxnState::kFatalError) return;
-    // Kafka's Sender: while aborting or in an abortable error, unsent batches fail (abortUndrainedBatches).
+    // Kafka's Sender: while aborting or in an abortable error, batches never drained fail
+    // (abortUndrainedBatches); batches that have a sequence number are still sent until they complete.
     if (txn_state_ == TxnState::kAborting || txn_state_ == TxnState::kAbortableError) {
       fail_batches(FailScope::kUnsent, txn_error_ == ErrorCode::kNone ? kTxnAbortedError : txn_error_,
                    kTxnAbortedMessage);
@@ -593,13 +594,8 @@ void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const st
   if (transactional()) {
     // Kafka 3.x reports INVALID_PRODUCER_EPOCH from Produce as PRODUCER_FENCED.
     if (error == ErrorCode::kInvalidProducerEpoch) error = ErrorCode::kProducerFenced;
-    if (txn_state_ == TxnState::kAborting || txn_state_ == TxnState::kAbortableError ||
-        txn_state_ == TxnState::kFatalError) {
-      // The transaction is being aborted: the batch is not sent again (abortUndrainedBatches).
-      const ErrorCode reason = txn_error_ == ErrorCode::kNone ? kTxnAbortedError : txn_error_;
-      fail_batch(*b, reason, fmt::format("{} after {}", kTxnAbortedMessage, protocol::error_name(error)));
-      return;
-    }
+    // A batch with a sequence number is retried even while the transaction aborts (Kafka's
+    // TransactionManager.canRetry): failing it would leave a gap in the partition's sequences.
   }
   // OUT_OF_ORDER_SEQUENCE_NUMBER is retried only while an earlier batch of the same partition is still
   // pending (it caused the gap and will be re-sent first: Kafka's TransactionManager.canRetry). Otherwise

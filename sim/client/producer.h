@@ -160,7 +160,8 @@ class Producer : public Node, public net::Endpoint {
                                    TxnDone done);
   // Flushes, waits until no batch is queued or in flight, then EndTxn(commit).
   void commit_transaction(TxnDone done);
-  // Fails unsent batches (TransactionAbortedException), waits for in-flight ones, then EndTxn(abort).
+  // Fails the batches never sent (TransactionAbortedException), waits for the others (in flight or being
+  // retried: they have sequence numbers), then EndTxn(abort).
   void abort_transaction(TxnDone done);
   TxnState txn_state() const { return txn_state_; }
   bool transactional() const { return !config_.transactional_id.empty(); }

@@ -266,14 +266,12 @@ void Producer::abort_transaction(TxnDone done) {
 
 void Producer::txn_batch_failed(ErrorCode error, const std::string& why) {
   if (fencing_error(error)) return txn_fatal_error(ErrorCode::kProducerFenced, why);
-  if (txn_state_ != TxnState::kInTransaction && txn_state_ != TxnState::kCommitting &&
-      txn_state_ != TxnState::kAbortableError) {
-    return;  // already aborting (Kafka skips the transition) or fatal
-  }
+  if (txn_state_ == TxnState::kFatalError) return;
   // KIP-360: the abort is followed by InitProducerId with the current epoch, which bumps it and restarts
-  // the sequences (kafkasim bumps also when the batch failed during commit; Kafka then re-sequences).
+  // the sequences, so the failed batch's sequence numbers leave no gap (kafkasim bumps also when the batch
+  // failed while committing or aborting; Kafka then re-sequences the later batches instead).
   epoch_bump_required_ = true;
-  txn_abortable_error(error, why);
+  txn_abortable_error(error, why);  // not while aborting: Kafka skips that transition
 }
 
 void Producer::txn_abortable_error(ErrorCode error, const std::string& why) {
@@ -307,7 +305,8 @@ void Producer::fail_batches(FailScope scope, ErrorCode error, const std::string&
   std::vector<std::shared_ptr<Batch>> victims;
   for (auto& [tp, q] : queues_) {
     for (auto& b : q) {
-      if (!b->done && (scope == FailScope::kAll || !b->in_flight)) victims.push_back(b);
+      // kUnsent: never drained, so no sequence number was assigned (Kafka: abortUndrainedBatches).
+      if (!b->done && (scope == FailScope::kAll || (!b->in_flight && b->encoded == nullptr))) victims.push_back(b);
     }
   }
   for (auto& b : victims) fail_batch(*b, error, message);

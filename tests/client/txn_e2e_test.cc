@@ -166,3 +166,54 @@ TEST_CASE("a producer crash in a transaction: the restarted producer's init_tran
   CHECK(c.read("rc", protocol::IsolationLevel::kReadCommitted) == TxnCluster::range(16, 20));
   CHECK(c.read("ru", protocol::IsolationLevel::kReadUncommitted).size() >= 5);
 }
+
+TEST_CASE("committed transactions are read exactly once and aborted ones never, across broker crashes") {
+#ifdef __SANITIZE_ADDRESS__
+  const std::uint64_t seeds = 2;
+#else
+  const std::uint64_t seeds = 8;
+#endif
+  for (std::uint64_t seed = 70; seed < 70 + seeds; ++seed) {
+    INFO("seed " << seed);
+    TxnCluster c(seed);
+    Rng rng(seed * 13);
+    auto& p = c.txn_producer("enricher-0", "enricher-tx-0");
+    REQUIRE(c.init(p) == ErrorCode::kNone);
+    std::set<std::uint64_t> committed;
+    std::set<std::uint64_t> aborted;
+    cluster::Broker* down = nullptr;
+    for (int txn = 0; txn < 12; ++txn) {
+      REQUIRE(p.begin_transaction() == ErrorCode::kNone);
+      const std::uint64_t first = c.next_record_id;
+      c.produce(p, "out", 10);
+      c.sim.run_until(c.sim.now() + ms_to_us(rng.between(0, 400)));
+      // One broker at a time crashes (any of them may lead partitions or coordinate the transaction).
+      if (down == nullptr && rng.uniform(3) == 0) {
+        down = c.brokers[rng.uniform(c.brokers.size())];
+        c.sim.crash_node(down->id());
+      } else if (down != nullptr && rng.uniform(2) == 0) {
+        c.sim.restart_node(down->id());
+        down = nullptr;
+      }
+      const bool want_commit = rng.uniform(4) != 0;
+      std::optional<ErrorCode> r = want_commit ? c.commit(p) : c.abort(p);
+      REQUIRE(r.has_value());
+      bool ok = want_commit && *r == ErrorCode::kNone;
+      if (want_commit && !ok) {
+        INFO("commit failed with " << protocol::error_name(*r));
+        REQUIRE(p.txn_state() == TxnState::kAbortableError);
+        REQUIRE(c.abort(p) == ErrorCode::kNone);
+      } else if (!want_commit) {
+        REQUIRE(*r == ErrorCode::kNone);
+      }
+      for (std::uint64_t id = first; id < c.next_record_id; ++id) (ok ? committed : aborted).insert(id);
+    }
+    if (down != nullptr) c.sim.restart_node(down->id());
+    c.sim.run_until(c.sim.now() + sec_to_us(20));
+    CHECK(!committed.empty());
+    CHECK(c.read("rc", protocol::IsolationLevel::kReadCommitted) == committed);
+    std::map<std::uint64_t, int> times;
+    for (const auto& r : c.logs["rc"].polled) ++times[r.id];
+    for (const auto& [id, n] : times) CHECK(n == 1);
+  }
+}
