@@ -18,6 +18,7 @@
 #include "gui/frame.h"
 #include "gui/gui_state.h"
 #include "gui/screenshot.h"
+#include "gui/session_file.h"
 
 namespace kafkasim::gui {
 namespace {
@@ -91,10 +92,36 @@ void print_bench(const std::vector<double>& frame_ms, const std::vector<double>&
               std::thread::hardware_concurrency(), renderer != nullptr ? renderer : "unknown");
 }
 
+// --record: saves the session whenever its commands changed (or another run was opened).
+struct AutoSave {
+  const engine::Driver* driver = nullptr;
+  std::uint64_t version = 0;
+  bool failed = false;
+
+  void update(const engine::Driver& current, const AppOptions& options, GuiState& state) {
+    if (options.record_path.empty() || failed) return;
+    const auto* logged = dynamic_cast<const LoggedDriver*>(&current);
+    const std::uint64_t v = logged != nullptr ? logged->version() : 0;
+    if (driver == &current && version == v) return;
+    driver = &current;
+    version = v;
+    if (const std::string error = save_session(current, options.record_path); !error.empty()) {
+      state.status_line = "--record: " + error;
+      std::fprintf(stderr, "kafkasim-gui: --record %s: %s\n", options.record_path.c_str(), error.c_str());
+      failed = true;
+    }
+  }
+};
+
 void handle_app_requests(GuiState& state, const AppOptions& options, GLFWwindow* window, engine::Driver*& current,
                          std::unique_ptr<engine::Driver>& owned) {
   for (const auto& request : state.app_requests) {
     if (request.kind == ActionKind::kQuit) glfwSetWindowShouldClose(window, GLFW_TRUE);
+    if (request.kind == ActionKind::kSaveSession) {
+      const std::string error = save_session(*current, request.path);
+      state.status_line = error.empty() ? "saved the session to " + request.path : "cannot save: " + error;
+      continue;
+    }
     if (request.kind != ActionKind::kOpenScenario) continue;
     if (!options.open) {
       state.status_line = "opening files is not available here";
@@ -154,12 +181,14 @@ int run_app(engine::Driver& driver, const AppOptions& options) {
   LookCache look;
   refresh_look(state, fonts, look, /*backend_ready=*/false);
 
+  if (options.start_at_s > 0) driver.seek(std::min<TimeUs>(static_cast<TimeUs>(options.start_at_s * 1e6), driver.duration_us()));
   engine::Driver* current = &driver;
   std::unique_ptr<engine::Driver> owned;
   std::vector<double> frame_ms;
   std::vector<double> cpu_ms;
   const int total_frames = options.bench ? options.bench_frames : options.frames;
   int exit_code = 0;
+  AutoSave autosave;
   for (int frame = 1; !glfwWindowShouldClose(window); ++frame) {
     const auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
@@ -172,6 +201,7 @@ int run_app(engine::Driver& driver, const AppOptions& options) {
     font_shortcuts(state);
     run_frame(*current, state, fixed_step ? kFixedFrameS : static_cast<double>(io.DeltaTime));
     handle_app_requests(state, options, window, current, owned);
+    autosave.update(*current, options, state);
     ImGui::Render();
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
     glViewport(0, 0, fb_w, fb_h);

@@ -7,6 +7,8 @@
 //     is reproducible), writes the last back buffer as PNG, exits;
 //   --bench: renders --bench-frames frames while playing, prints the median and p90 frame time with the
 //     machine (CPU, GL renderer) and exits.
+// Sessions: File > Save session as... writes the run (a gui::LoggedDriver, see gui/session_file.h) as a
+// session recording; with --record FILE the session is written there after every command and at exit.
 // Returns the process exit code: 0, or 2 when the window or the screenshot cannot be made.
 #include <functional>
 #include <memory>
@@ -32,6 +34,8 @@ struct AppOptions {
   int bench_frames = 600;
   bool play = false;               // start playing
   float speed = 1.0f;              // sim seconds per wall second
+  double start_at_s = 0;           // > 0: seek the run to this sim time before the first frame
+  std::string record_path;         // --record: keep the session saved here (after every command and at exit)
   std::string scenario_dir;        // the lesson library; "" = search (gui/lessons.h)
   std::string font_dir;            // "" = search (gui/fonts.h)
   std::string title = "kafkasim";
@@ -42,7 +46,7 @@ struct AppOptions {
 int run_app(engine::Driver& driver, const AppOptions& options);
 
 // Registers --width --height --font-size --theme --frames --screenshot --bench --bench-frames --play
-// --speed --scenarios --fonts on a CLI11 app.
+// --speed --at --record --scenarios --fonts on a CLI11 app.
 void add_app_options(CLI::App& app, AppOptions& options);
 // Parses argv; returns -1 to go on, or the exit code (0 for --help; 2 with "kafkasim: error: ..." on
 // bad usage).

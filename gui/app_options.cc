@@ -23,6 +23,10 @@ void add_app_options(CLI::App& app, AppOptions& o) {
   app.add_option("--bench-frames", o.bench_frames, "frames measured by --bench")->check(CLI::Range(10, 100000));
   app.add_flag("--play", o.play, "start playing");
   app.add_option("--speed", o.speed, "sim seconds per wall second")->check(CLI::Range(0.01, 1000.0));
+  app.add_option("--at", o.start_at_s, "start at this sim time (seconds): seek there before the first frame")
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_option("--record", o.record_path,
+                 "keep this session saved as a recording here (scenario, seed and every command you apply)");
   app.add_option("--scenarios", o.scenario_dir, "the lesson library folder");
   app.add_option("--fonts", o.font_dir, "a folder with DejaVuSans.ttf and DejaVuSansMono.ttf");
 }

@@ -115,6 +115,7 @@ void apply_actions(engine::Driver& driver, GuiState& state) {
         }
         break;
       case ActionKind::kOpenScenario:
+      case ActionKind::kSaveSession:
       case ActionKind::kQuit:
         state.app_requests.push_back(std::move(action));
         break;
@@ -135,7 +136,7 @@ void run_frame(engine::Driver& driver, GuiState& state, double wall_dt_s) {
   timeline.finished = driver.finished();
   timeline.marks = &driver.marks();
   std::vector<engine::EventView> events;
-  if (state.open.events) events = driver.recent_events(kEventLogMax, "");
+  if (state.open.events) events = driver.recent_events(kEventLogFetch, "");
 
   draw_main_menu(snap, state);
   const ImVec2 display = ImGui::GetIO().DisplaySize;

@@ -13,7 +13,8 @@
 
 namespace kafkasim::gui {
 
-inline constexpr std::size_t kEventLogMax = 1000;  // events fetched for the log each frame
+inline constexpr std::size_t kEventLogFetch = 5000;  // latest events fetched for the log each frame
+inline constexpr std::size_t kEventLogMax = 1000;    // rows the log shows (after filtering)
 
 void run_frame(engine::Driver& driver, GuiState& state, double wall_dt_s);
 

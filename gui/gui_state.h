@@ -9,7 +9,9 @@
 // the simulation changed. Actions the frame cannot perform itself (open a scenario, quit, rebuild the
 // fonts) are left for the application shell in `app_requests`.
 #include <cstdint>
+#include <array>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,7 @@ enum class ActionKind : std::uint8_t {
   kSeekEvent,      // Driver::seek_event(event_number)
   kRunUntil,       // play until time_us, then pause
   kOpenScenario,   // for the application: open `path` (scenario or recording)
+  kSaveSession,    // for the application: save the session as a recording at `path`
   kQuit,           // for the application
 };
 
@@ -67,6 +70,12 @@ struct LagTrace {
 inline constexpr std::size_t kLagTraceSamplesMax = 240;
 inline constexpr TimeUs kLagTraceStepUs = 100'000;
 
+// Trace kinds hidden from the event log until the user shows them (Kinds menu of the log): offset
+// commits and connection churn, thousands per second in a busy run (a broker down makes every client
+// reconnect), which would push everything else out of the log.
+inline constexpr std::array<const char*, 4> kDefaultHiddenKinds = {"group.commit", "net.connect", "net.disconnect",
+                                                                   "net.break"};
+
 inline constexpr float kFontSizeMinPx = 10.0f;
 inline constexpr float kFontSizeMaxPx = 48.0f;
 inline constexpr float kSpeedMin = 0.01f;    // sim seconds per wall second: slow motion
@@ -92,7 +101,12 @@ struct GuiState {
   std::string topic_filter;
   ImGuiTextFilter event_filter;
   bool follow_events = true;          // keep the event log scrolled to the newest event
+  // Event kinds the log leaves out; by default the routine chatter that floods it (kDefaultHiddenKinds).
+  std::set<std::string> hidden_event_kinds{kDefaultHiddenKinds.begin(), kDefaultHiddenKinds.end()};
+  bool collapse_repeats = true;       // consecutive events of one kind shown as one row "x N"
   std::int32_t selected_broker = -1;
+  std::string selected_group;         // with selected_member: the member a right-click menu is for
+  std::string selected_member;
   std::uint64_t selected_event = 0;
   std::map<std::string, AssignmentSeen> assignment_seen;  // key: group + "/" + topic-partition
   std::map<std::string, LagTrace> partition_lag;          // key: group + "/" + topic-partition
@@ -106,6 +120,7 @@ struct GuiState {
   // Lessons (File menu) and the path typed in "Open...".
   std::vector<Lesson> lessons;
   std::string open_path_input;
+  std::string save_path_input = "session.sqlite";  // "Save session as..."
 
   // Output of the panels for this frame, and what the application shell must do.
   std::vector<Action> actions;

@@ -1,14 +1,19 @@
 // Cluster view: brokers on a ring coloured by state (up, down, paused, isolated, fenced), the
 // controller (a broker with a gold ring in combined mode, or the KRaft controller node in the centre),
 // every broker-to-broker link, links the network cuts drawn red and broken,
-// and requests in flight as dots moving along the links by their sent/arrive times. Clients (any other
-// node id seen in flight or in a cut) sit in a row at the bottom. Right-click a broker for faults.
+// and requests in flight as dots moving along the links by their sent/arrive times. Clients sit in a row
+// at the bottom: producers, every consumer group member (in its group's colour, with a dashed line to
+// its group coordinator and faint lines to the leaders it fetches from) and any other node seen in
+// flight or in a cut. Right-click a broker or a member for faults.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <numbers>
+#include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "gui/panels.h"
 #include "gui/widgets.h"
@@ -17,6 +22,7 @@ namespace kafkasim::gui {
 namespace {
 
 constexpr const char* kBrokerPopup = "broker_faults";
+constexpr const char* kMemberPopup = "cluster_member_faults";
 constexpr std::size_t kMaxDotsDrawn = 3000;
 
 // Node ids as the engine numbers them (sim/engine/run.h): brokers use their broker.id, the KRaft
@@ -36,6 +42,24 @@ bool is_broker(const engine::Snapshot& snap, std::int32_t id) {
   return std::any_of(snap.brokers.begin(), snap.brokers.end(), [&](const engine::BrokerView& b) { return b.id == id; });
 }
 
+// The node id of a consumer from its default client host, "/10.0.<id / 256>.<id % 256>"
+// (sim/client/consumer.cc); -1 when the host was configured to something else.
+std::int32_t node_from_host(const std::string& host) {
+  int a = -1, b = -1, c = -1, d = -1;
+  char tail = 0;
+  if (std::sscanf(host.c_str(), "/%d.%d.%d.%d%c", &a, &b, &c, &d, &tail) != 4 || a != 10 || b != 0) return -1;
+  if (c < 0 || d < 0 || d > 255) return -1;
+  return c * 256 + d;
+}
+
+// A client in the bottom row: a producer, a consumer group member, or another node seen on the network.
+struct ClientNode {
+  std::int32_t id = -1;              // node id, or a negative placeholder for a member with a custom host
+  std::string label;                 // shown above (producers, others) or inside (members: their number)
+  const engine::GroupView* group = nullptr;
+  const engine::MemberView* member = nullptr;
+};
+
 struct NodePlace {
   ImVec2 centre;
   float radius = 0;
@@ -43,26 +67,62 @@ struct NodePlace {
   ImVec2 ring_centre;  // captions go on the side away from it
 };
 
-std::map<std::int32_t, NodePlace> place_nodes(const engine::Snapshot& snap, ImVec2 origin, ImVec2 size, float em) {
-  std::map<std::int32_t, NodePlace> places;
-  std::vector<std::int32_t> clients;
-  const bool separate_controller = snap.controller >= 0 && !is_broker(snap, snap.controller);
-  auto note_client = [&](std::int32_t id) {
-    if (is_broker(snap, id) || (separate_controller && id == snap.controller)) return;
-    if (std::find(clients.begin(), clients.end(), id) == clients.end()) clients.push_back(id);
+struct ClusterLayout {
+  std::map<std::int32_t, NodePlace> places;  // brokers, the controller node, clients by node id
+  std::vector<ClientNode> clients;           // in the order of the bottom row
+};
+
+// The short name of a member inside its circle: "billing-2" in group "billing" -> "2".
+std::string member_short_name(const engine::GroupView& g, const engine::MemberView& m) {
+  const std::string& name = m.client_id.empty() ? m.member_id : m.client_id;
+  if (name.size() > g.group_id.size() + 1 && name.rfind(g.group_id, 0) == 0) return name.substr(g.group_id.size() + 1);
+  return name.size() <= 3 ? name : name.substr(name.size() - 2);
+}
+
+std::vector<ClientNode> list_clients(const engine::Snapshot& snap, bool separate_controller) {
+  std::vector<ClientNode> clients;
+  std::set<std::int32_t> seen;
+  for (std::size_t i = 0; i < snap.producers.size(); ++i) {
+    const auto id = static_cast<std::int32_t>(2000 + i);
+    clients.push_back(ClientNode{id, snap.producers[i].client_id, nullptr, nullptr});
+    seen.insert(id);
+  }
+  std::int32_t placeholder = -2;
+  for (const auto& g : snap.groups) {
+    for (const auto& m : g.members) {
+      std::int32_t id = node_from_host(m.host);
+      if (id < 0 || seen.count(id) > 0) id = placeholder--;
+      clients.push_back(ClientNode{id, member_short_name(g, m), &g, &m});
+      seen.insert(id);
+    }
+  }
+  auto note_other = [&](std::int32_t id) {
+    if (is_broker(snap, id) || (separate_controller && id == snap.controller) || seen.count(id) > 0) return;
+    clients.push_back(ClientNode{id, node_label(id, snap), nullptr, nullptr});
+    seen.insert(id);
   };
+  std::vector<std::int32_t> others;
   for (const auto& m : snap.in_flight) {
-    note_client(m.from);
-    note_client(m.to);
+    others.push_back(m.from);
+    others.push_back(m.to);
   }
   for (const auto& c : snap.cut_links) {
-    note_client(c.from);
-    note_client(c.to);
+    others.push_back(c.from);
+    others.push_back(c.to);
   }
-  std::sort(clients.begin(), clients.end());
+  std::sort(others.begin(), others.end());
+  for (std::int32_t id : others) note_other(id);
+  return clients;
+}
+
+ClusterLayout place_nodes(const engine::Snapshot& snap, ImVec2 origin, ImVec2 size, float em) {
+  ClusterLayout layout;
+  auto& places = layout.places;
+  const bool separate_controller = snap.controller >= 0 && !is_broker(snap, snap.controller);
+  layout.clients = list_clients(snap, separate_controller);
   // A short canvas (large text on a small screen) keeps the brokers and drops the row of clients.
-  if (size.y < em * 13) clients.clear();
-  const float client_row_h = clients.empty() ? 0.0f : em * 3.6f;
+  if (size.y < em * 13) layout.clients.clear();
+  const float client_row_h = layout.clients.empty() ? 0.0f : em * 3.6f;
   const ImVec2 centre(origin.x + size.x * 0.5f, origin.y + (size.y - client_row_h) * 0.5f);
   // An ellipse filling the canvas, leaving room for the captions outside the circles.
   const float ring_h = size.y - client_row_h;
@@ -81,11 +141,21 @@ std::map<std::int32_t, NodePlace> place_nodes(const engine::Snapshot& snap, ImVe
                                            broker_r, true, centre};
   }
   if (separate_controller) places[snap.controller] = NodePlace{centre, std::min(em * 1.1f, broker_r * 0.8f), false, centre};
-  for (std::size_t i = 0; i < clients.size(); ++i) {
-    const float x = origin.x + size.x * (static_cast<float>(i) + 0.5f) / static_cast<float>(clients.size());
-    places[clients[i]] = NodePlace{ImVec2(x, origin.y + size.y - em * 1.0f), em * 0.55f, false, centre};
+  // The bottom row: one slot per client, and half a slot of space between groups.
+  float slots = 0;
+  for (std::size_t i = 0; i < layout.clients.size(); ++i) {
+    if (i > 0 && layout.clients[i].group != layout.clients[i - 1].group) slots += 0.5f;
+    slots += 1;
   }
-  return places;
+  const float slot_w = size.x / std::max(slots, 1.0f);
+  const float radius = std::clamp(slot_w * 0.4f, em * 0.4f, em * 0.62f);
+  float x = origin.x;
+  for (std::size_t i = 0; i < layout.clients.size(); ++i) {
+    if (i > 0 && layout.clients[i].group != layout.clients[i - 1].group) x += slot_w * 0.5f;
+    places[layout.clients[i].id] = NodePlace{ImVec2(x + slot_w * 0.5f, origin.y + size.y - em * 1.0f), radius, false, centre};
+    x += slot_w;
+  }
+  return layout;
 }
 
 ImU32 message_colour(const std::string& name, const Palette& pal) {
@@ -151,6 +221,110 @@ void broker_tooltip(const engine::BrokerView& b) {
   ImGui::EndTooltip();
 }
 
+void dashed_line(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour, float thickness, float dash) {
+  const float len = std::hypot(b.x - a.x, b.y - a.y);
+  const int n = std::max(1, static_cast<int>(len / dash));
+  for (int i = 0; i < n; i += 2) {
+    const float f0 = static_cast<float>(i) / static_cast<float>(n);
+    const float f1 = std::min(1.0f, static_cast<float>(i + 1) / static_cast<float>(n));
+    draw->AddLine(ImVec2(a.x + (b.x - a.x) * f0, a.y + (b.y - a.y) * f0), ImVec2(a.x + (b.x - a.x) * f1, a.y + (b.y - a.y) * f1),
+                  colour, thickness);
+  }
+}
+
+// A label's left edge moved so that a label `width` wide stays inside the canvas (the clip rectangle).
+float inside_x(ImDrawList* draw, float x, float width) {
+  return std::max(draw->GetClipRectMin().x + 2, std::min(x, draw->GetClipRectMax().x - width - 2));
+}
+
+// The brokers a member fetches from: the leaders of its assigned partitions.
+std::set<std::int32_t> fetch_leaders(const engine::MemberView& m, const std::map<std::string, std::int32_t>& leaders) {
+  std::set<std::int32_t> out;
+  for (const auto& tp : m.assigned) {
+    const auto it = leaders.find(tp);
+    if (it != leaders.end() && it->second >= 0) out.insert(it->second);
+  }
+  return out;
+}
+
+// Producers, consumer group members (in their group's colour, numbered inside, the group's name above;
+// a dashed line to the group coordinator and faint lines to the leaders they fetch from) and other
+// nodes seen on the network. Returns the client under the mouse, if any.
+const ClientNode* draw_clients(ImDrawList* draw, const engine::Snapshot& snap, const ClusterLayout& layout,
+                               const GroupColours& colours, const Palette& pal, float em) {
+  const auto& places = layout.places;
+  std::map<std::string, std::int32_t> leaders;
+  for (const auto& p : snap.partitions) leaders[fmt::format("{}-{}", p.topic, p.partition)] = p.leader;
+  for (const ClientNode& c : layout.clients) {
+    if (c.member == nullptr || !c.member->alive) continue;
+    const ImVec2 at = places.at(c.id).centre;
+    const ImU32 colour = colours.of(c.group->group_id, pal);
+    for (std::int32_t b : fetch_leaders(*c.member, leaders)) {
+      if (const auto it = places.find(b); it != places.end()) draw->AddLine(at, it->second.centre, with_alpha(colour, 0.18f), pal.line_px);
+    }
+    if (const auto it = places.find(c.group->coordinator); it != places.end()) {
+      dashed_line(draw, at, it->second.centre, with_alpha(colour, 0.8f), pal.line_px * 1.2f, em * 0.35f);
+    }
+  }
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const ClientNode* hovered = nullptr;
+  int label_row = 0;
+  for (std::size_t i = 0; i < layout.clients.size(); ++i) {
+    const ClientNode& c = layout.clients[i];
+    const NodePlace& place = places.at(c.id);
+    const bool first_of_group = c.group != nullptr && (i == 0 || layout.clients[i - 1].group != c.group);
+    if (c.member != nullptr) {
+      const ImU32 fill = c.member->alive ? colours.of(c.group->group_id, pal) : pal.offline;
+      draw->AddCircleFilled(place.centre, place.radius, fill, 0);
+      const ImVec2 ts = ImGui::CalcTextSize(c.label.c_str());
+      const float scale = std::min(1.0f, place.radius * 1.8f / std::max(ts.x, 1.0f));
+      const float px = ImGui::GetFontSize() * std::max(scale, 0.6f);
+      draw->AddText(ImGui::GetFont(), px, ImVec2(place.centre.x - ts.x * px / ImGui::GetFontSize() * 0.5f, place.centre.y - px * 0.5f),
+                    contrast_text(fill), c.label.c_str());
+      if (first_of_group) {
+        std::size_t last = i;
+        while (last + 1 < layout.clients.size() && layout.clients[last + 1].group == c.group) ++last;
+        const float mid = (place.centre.x + places.at(layout.clients[last].id).centre.x) * 0.5f;
+        const std::string& name = c.group->group_id;
+        const ImVec2 ns = ImGui::CalcTextSize(name.c_str());
+        draw->AddText(ImVec2(inside_x(draw, mid - ns.x * 0.5f, ns.x), place.centre.y - place.radius - ns.y * 1.1f),
+                      colours.of(name, pal), name.c_str());
+      }
+    } else {
+      draw->AddCircleFilled(place.centre, place.radius, pal.text_dim, 0);
+      const ImVec2 ls = ImGui::CalcTextSize(c.label.c_str());
+      // Every other label goes a line higher so neighbours do not collide.
+      const float y = place.centre.y - place.radius - ls.y * static_cast<float>(1 + label_row++ % 2);
+      draw->AddText(ImVec2(inside_x(draw, place.centre.x - ls.x * 0.5f, ls.x), y), pal.text_dim, c.label.c_str());
+    }
+    if (std::hypot(mouse.x - place.centre.x, mouse.y - place.centre.y) <= place.radius + 2) hovered = &c;
+  }
+  return hovered;
+}
+
+void client_tooltip(const ClientNode& c, const engine::Snapshot& snap) {
+  ImGui::BeginTooltip();
+  if (c.member != nullptr) {
+    const engine::MemberView& m = *c.member;
+    ImGui::Text("%s, member of group %s%s", m.client_id.c_str(), c.group->group_id.c_str(),
+                m.member_id == c.group->leader_member ? " (group leader)" : "");
+    ImGui::Text("member id %s, host %s", m.member_id.c_str(), m.host.c_str());
+    ImGui::Text("group coordinator B%d (dashed line)", c.group->coordinator);
+    std::map<std::string, std::int32_t> leaders;
+    for (const auto& p : snap.partitions) leaders[fmt::format("{}-{}", p.topic, p.partition)] = p.leader;
+    const auto from = fetch_leaders(m, leaders);
+    ImGui::Text("fetches from %s", from.empty() ? "nobody" : fmt::format("B{}", fmt::join(from, ", B")).c_str());
+    ImGui::TextWrapped("assigned: %s", m.assigned.empty() ? "nothing" : fmt::format("{}", fmt::join(m.assigned, ", ")).c_str());
+    ImGui::TextDisabled("right-click to kill it");
+  } else {
+    ImGui::Text("%s (node %d)", c.label.c_str(), c.id);
+    for (const auto& p : snap.producers) {
+      if (p.client_id == c.label) ImGui::Text("producer to %s, acks=%s", p.topic.c_str(), p.acks.c_str());
+    }
+  }
+  ImGui::EndTooltip();
+}
+
 void legend(const Palette& pal) {
   legend_row({{"up", pal.broker_up}, {"down", pal.broker_down}, {"paused", pal.broker_paused},
               {"isolated", pal.broker_isolated}, {"fenced", pal.broker_fenced}, {"controller", pal.controller},
@@ -180,31 +354,25 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
   ImGui::InvisibleButton("##cluster_canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   ImDrawList* draw = ImGui::GetWindowDrawList();
   draw->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
-  const auto places = place_nodes(snap, origin, size, em);
+  const ClusterLayout layout = place_nodes(snap, origin, size, em);
+  const auto& places = layout.places;
+  const GroupColours colours(snap);
 
   for (std::size_t i = 0; i < snap.brokers.size(); ++i) {
     for (std::size_t j = i + 1; j < snap.brokers.size(); ++j) {
       draw->AddLine(places.at(snap.brokers[i].id).centre, places.at(snap.brokers[j].id).centre, pal.link, pal.line_px);
     }
   }
-  int client_index = 0;
-  for (const auto& [id, place] : places) {
-    if (place.broker) continue;
-    const bool controller = id == snap.controller;
-    if (controller) {
-      for (const auto& b : snap.brokers) {
-        draw->AddLine(place.centre, places.at(b.id).centre, with_alpha(pal.controller, 0.25f), pal.line_px);
-      }
+  if (const auto c = places.find(snap.controller); c != places.end() && !c->second.broker) {
+    for (const auto& b : snap.brokers) {
+      draw->AddLine(c->second.centre, places.at(b.id).centre, with_alpha(pal.controller, 0.25f), pal.line_px);
     }
-    draw->AddCircleFilled(place.centre, place.radius, controller ? pal.controller : pal.text_dim, 0);
-    const std::string label = node_label(id, snap);
-    const ImVec2 ls = ImGui::CalcTextSize(label.c_str());
-    // Clients sit in one row: every other label goes a line higher so neighbours do not collide.
-    const float label_y = controller ? place.centre.y + place.radius + 2
-                                     : place.centre.y - place.radius - ls.y * static_cast<float>(1 + client_index++ % 2);
-    draw->AddText(ImVec2(place.centre.x - ls.x * 0.5f, label_y), controller ? pal.controller : pal.text_dim,
-                  label.c_str());
+    draw->AddCircleFilled(c->second.centre, c->second.radius, pal.controller, 0);
+    const ImVec2 ls = ImGui::CalcTextSize("controller");
+    draw->AddText(ImVec2(c->second.centre.x - ls.x * 0.5f, c->second.centre.y + c->second.radius + 2), pal.controller,
+                  "controller");
   }
+  const ClientNode* hovered_client = draw_clients(draw, snap, layout, colours, pal, em);
   for (const auto& cut : snap.cut_links) {
     const auto a = places.find(cut.from);
     const auto b = places.find(cut.to);
@@ -241,6 +409,13 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
         state.selected_broker = hovered_broker->id;
         if (ImGui::IsMouseClicked(ImGuiMouseButton_Right)) ImGui::OpenPopup(kBrokerPopup);
       }
+    } else if (hovered_client != nullptr) {
+      client_tooltip(*hovered_client, snap);
+      if (hovered_client->member != nullptr && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+        state.selected_group = hovered_client->group->group_id;
+        state.selected_member = hovered_client->member->member_id;
+        ImGui::OpenPopup(kMemberPopup);
+      }
     } else if (hovered_msg != nullptr) {
       ImGui::SetTooltip("%s  %d \u2192 %d  %u bytes\nsent %s, arrives %s", hovered_msg->name.c_str(), hovered_msg->from,
                         hovered_msg->to, hovered_msg->size_bytes, format_time(hovered_msg->sent_us).c_str(),
@@ -250,6 +425,14 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
   if (ImGui::BeginPopup(kBrokerPopup)) {
     for (const auto& b : snap.brokers) {
       if (b.id == state.selected_broker) broker_fault_items(b, state);
+    }
+    ImGui::EndPopup();
+  }
+  if (ImGui::BeginPopup(kMemberPopup)) {
+    for (const auto& g : snap.groups) {
+      for (const auto& m : g.members) {
+        if (g.group_id == state.selected_group && m.member_id == state.selected_member) member_fault_items(g.group_id, m, state);
+      }
     }
     ImGui::EndPopup();
   }

@@ -1,13 +1,21 @@
 // Event log: the latest events of the run (number, sim time, node, kind, details), filterable with
-// ImGui's text filter ("elect", "-Fetch"), following the newest event unless unticked. Click an event
-// to seek the run to it (Driver::seek_event). ImGuiListClipper keeps long logs cheap.
+// ImGui's text filter ("elect", "-Fetch") and by kind (the Kinds menu: a checkbox per kind with its
+// count; the routine chatter of kDefaultHiddenKinds starts hidden). Consecutive events of one kind
+// collapse into one row "kind x N" (the latest of them) unless unticked. Follows the newest event unless
+// unticked. Click an event to seek the run to it (Driver::seek_event). ImGuiListClipper keeps long logs
+// cheap.
+#include <map>
+
 #include <fmt/format.h>
 
+#include "gui/frame.h"
 #include "gui/panels.h"
 #include "gui/widgets.h"
 
 namespace kafkasim::gui {
 namespace {
+
+constexpr const char* kKindsPopup = "event_kinds";
 
 // Colours follow the timeline marks; the kinds are the engine's trace kinds (sim/engine/session.cc).
 ImU32 event_colour(const std::string& kind, const Palette& pal) {
@@ -25,20 +33,77 @@ ImU32 event_colour(const std::string& kind, const Palette& pal) {
   return pal.text;
 }
 
+// A row of the log: the latest event of a run of `count` consecutive events of one kind.
+struct Row {
+  std::size_t index = 0;
+  std::size_t count = 1;
+};
+
+// Rows shown: not hidden by kind, passing the text filter, collapsed when asked; the last kEventLogMax.
+std::vector<Row> shown_rows(const std::vector<engine::EventView>& events, GuiState& state) {
+  std::vector<Row> rows;
+  rows.reserve(events.size());
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const auto& e = events[i];
+    if (state.hidden_event_kinds.count(e.kind) > 0) continue;
+    if (state.event_filter.IsActive()) {
+      const std::string line = e.kind + " " + e.details;
+      if (!state.event_filter.PassFilter(line.c_str())) continue;
+    }
+    if (state.collapse_repeats && !rows.empty() && events[rows.back().index].kind == e.kind) {
+      rows.back().index = i;
+      ++rows.back().count;
+      continue;
+    }
+    rows.push_back(Row{i, 1});
+  }
+  if (rows.size() > kEventLogMax) rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(kEventLogMax));
+  return rows;
+}
+
+// The Kinds menu: every kind among the fetched events (and every hidden one) with its count.
+void kinds_menu(const std::vector<engine::EventView>& events, GuiState& state) {
+  std::map<std::string, std::size_t> counts;
+  for (const auto& e : events) ++counts[e.kind];
+  for (const auto& kind : state.hidden_event_kinds) counts.emplace(kind, 0);
+  std::size_t hidden_events = 0;
+  for (const auto& [kind, n] : counts) hidden_events += state.hidden_event_kinds.count(kind) > 0 ? n : 0;
+  const std::string label = state.hidden_event_kinds.empty()
+                                ? std::string("Kinds")
+                                : fmt::format("Kinds ({} hidden, {} events)###kinds", state.hidden_event_kinds.size(), hidden_events);
+  if (ImGui::SmallButton(label.c_str())) ImGui::OpenPopup(kKindsPopup);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("show or hide events by kind");
+  if (!ImGui::BeginPopup(kKindsPopup)) return;
+  if (ImGui::SmallButton("show all")) state.hidden_event_kinds.clear();
+  ImGui::SameLine();
+  if (ImGui::SmallButton("hide routine")) {
+    for (const char* kind : kDefaultHiddenKinds) state.hidden_event_kinds.insert(kind);
+  }
+  ImGui::Separator();
+  for (const auto& [kind, n] : counts) {
+    bool shown = state.hidden_event_kinds.count(kind) == 0;
+    const std::string item = fmt::format("{}  ({})", kind, n);
+    if (ImGui::Checkbox(item.c_str(), &shown)) {
+      if (shown) state.hidden_event_kinds.erase(kind);
+      else state.hidden_event_kinds.insert(kind);
+    }
+  }
+  ImGui::EndPopup();
+}
+
 }  // namespace
 
 void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& state) {
   const Palette& pal = state.palette;
-  state.event_filter.Draw("filter (kind or text; -word excludes)", ImGui::GetFontSize() * 12);
+  state.event_filter.Draw("##event_filter", ImGui::GetFontSize() * 10);
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("filter by kind or text; -word excludes, a,b matches either");
+  ImGui::SameLine();
+  kinds_menu(events, state);
+  ImGui::SameLine();
+  ImGui::Checkbox("collapse", &state.collapse_repeats);
   ImGui::SameLine();
   ImGui::Checkbox("follow", &state.follow_events);
-  std::vector<std::size_t> shown;
-  shown.reserve(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const auto& e = events[i];
-    const std::string line = e.kind + " " + e.details;
-    if (state.event_filter.PassFilter(line.c_str())) shown.push_back(i);
-  }
+  const std::vector<Row> rows = shown_rows(events, state);
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
                                      ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("events", 5, kFlags)) return;
@@ -52,14 +117,15 @@ void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& s
   {
   MonoFont mono(state);
   ImGuiListClipper clipper;
-  clipper.Begin(static_cast<int>(shown.size()));
+  clipper.Begin(static_cast<int>(rows.size()));
   while (clipper.Step()) {
-    for (int row = clipper.DisplayStart; row < clipper.DisplayEnd; ++row) {
-      const auto& e = events[shown[static_cast<std::size_t>(row)]];
+    for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+      const Row& row = rows[static_cast<std::size_t>(r)];
+      const auto& e = events[row.index];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
       const std::string number = fmt::format("{}", e.number);
-      ImGui::PushID(row);
+      ImGui::PushID(r);
       if (ImGui::Selectable(number.c_str(), state.selected_event == e.number, ImGuiSelectableFlags_SpanAllColumns)) {
         state.selected_event = e.number;
         state.playing = false;
@@ -74,7 +140,11 @@ void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& s
       ImGui::TableNextColumn();
       if (e.node >= 0) ImGui::Text("%d", e.node);
       ImGui::TableNextColumn();
-      text_coloured(event_colour(e.kind, pal), "%s", e.kind.c_str());
+      if (row.count > 1) {
+        text_coloured(event_colour(e.kind, pal), "%s \u00D7%zu", e.kind.c_str(), row.count);
+      } else {
+        text_coloured(event_colour(e.kind, pal), "%s", e.kind.c_str());
+      }
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(e.details.c_str());
     }

@@ -1,4 +1,4 @@
-// The main menu bar: File (lesson library, open a scenario or recording, quit), View (windows, font
+// The main menu bar: File (lesson library, open a scenario or recording, save the session, quit), View (windows, font
 // size, theme), Faults (every fault by name, for when right-clicking is awkward), Help (keys).
 #include <fmt/format.h>
 #include <imgui.h>
@@ -11,15 +11,18 @@ namespace kafkasim::gui {
 namespace {
 
 constexpr const char* kOpenPopup = "Open scenario or recording";
+constexpr const char* kSavePopup = "Save session as";
 
-void request_open(GuiState& state, const std::string& path) {
+void request_file(GuiState& state, ActionKind kind, const std::string& path) {
   Action action;
-  action.kind = ActionKind::kOpenScenario;
+  action.kind = kind;
   action.path = path;
   state.push(std::move(action));
 }
 
-void file_menu(GuiState& state, bool& open_popup) {
+void request_open(GuiState& state, const std::string& path) { request_file(state, ActionKind::kOpenScenario, path); }
+
+void file_menu(GuiState& state, const char*& popup) {
   if (!ImGui::BeginMenu("File")) return;
   if (ImGui::BeginMenu("Lessons")) {
     if (state.lessons.empty()) ImGui::TextDisabled("no scenarios found (set KAFKASIM_SCENARIOS)");
@@ -28,7 +31,12 @@ void file_menu(GuiState& state, bool& open_popup) {
     }
     ImGui::EndMenu();
   }
-  if (ImGui::MenuItem("Open scenario or recording...")) open_popup = true;
+  if (ImGui::MenuItem("Open scenario or recording...")) popup = kOpenPopup;
+  if (ImGui::MenuItem("Save session as...")) popup = kSavePopup;
+  if (ImGui::IsItemHovered()) {
+    ImGui::SetTooltip("a recording of this run: the scenario, the seed and every command you applied\n"
+                      "(replay it with kafkasim-gui FILE or kafkasim run FILE)");
+  }
   ImGui::Separator();
   if (ImGui::MenuItem("Quit")) {
     Action quit;
@@ -113,14 +121,16 @@ void help_menu() {
   ImGui::EndMenu();
 }
 
-void open_popup(GuiState& state) {
+// A modal asking for a path; `button` requests `kind` with it.
+void path_popup(const char* title, const char* prompt, const char* button, ActionKind kind, std::string& input,
+                GuiState& state) {
   ImGui::SetNextWindowSize(ImVec2(ImGui::GetFontSize() * 36, 0));
-  if (!ImGui::BeginPopupModal(kOpenPopup, nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
-  ImGui::TextUnformatted("Path of a scenario (.yaml) or a recording (.db):");
+  if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+  ImGui::TextUnformatted(prompt);
   ImGui::SetNextItemWidth(-1);
-  const bool entered = ImGui::InputText("##path", &state.open_path_input, ImGuiInputTextFlags_EnterReturnsTrue);
-  if ((ImGui::Button("Open") || entered) && !state.open_path_input.empty()) {
-    request_open(state, state.open_path_input);
+  const bool entered = ImGui::InputText("##path", &input, ImGuiInputTextFlags_EnterReturnsTrue);
+  if ((ImGui::Button(button) || entered) && !input.empty()) {
+    request_file(state, kind, input);
     ImGui::CloseCurrentPopup();
   }
   ImGui::SameLine();
@@ -131,9 +141,9 @@ void open_popup(GuiState& state) {
 }  // namespace
 
 void draw_main_menu(const engine::Snapshot& snap, GuiState& state) {
-  bool open_requested = false;
+  const char* popup = nullptr;
   if (ImGui::BeginMainMenuBar()) {
-    file_menu(state, open_requested);
+    file_menu(state, popup);
     view_menu(state);
     faults_menu(snap, state);
     help_menu();
@@ -146,8 +156,11 @@ void draw_main_menu(const engine::Snapshot& snap, GuiState& state) {
     }
     ImGui::EndMainMenuBar();
   }
-  if (open_requested) ImGui::OpenPopup(kOpenPopup);
-  open_popup(state);
+  if (popup != nullptr) ImGui::OpenPopup(popup);
+  path_popup(kOpenPopup, "Path of a scenario (.yaml) or a recording (.sqlite):", "Open", ActionKind::kOpenScenario,
+             state.open_path_input, state);
+  path_popup(kSavePopup, "Save this session (scenario, seed and your commands) as a recording:", "Save",
+             ActionKind::kSaveSession, state.save_path_input, state);
 }
 
 }  // namespace kafkasim::gui

@@ -1,8 +1,9 @@
 // Partitions view: for each partition a header (leader, epoch, ISR, HW, LEO, cleanup policy) and one
 // strip per replica over the partition's offset range: retention-deleted offsets below the log start
 // offset, committed records (below HW) in the replica's role colour, uncommitted records between HW and
-// LEO, the fsync (durable) mark, and records removed by the last truncation fading out in red. A last
-// row puts every group's committed offset (filled triangle) and position (hollow) on the same scale.
+// LEO, the fsync (durable) mark, and records removed by the last truncation fading out in red. Below,
+// one lane per consumer group puts its committed offset (filled triangle) and position (hollow) on the
+// same scale, labelled with the group's name and lag in the group's colour.
 // ImGuiListClipper keeps thousands of partitions cheap; a topic filter narrows the list.
 #include <algorithm>
 
@@ -141,46 +142,60 @@ void replica_row(const engine::PartitionView& p, const engine::ReplicaView& r, c
   text_coloured(r.online ? pal.text : pal.offline, "%s", numbers.c_str());
 }
 
-// Each group's committed offset (filled triangle) and fetch position (hollow) on the partition's scale.
-void groups_row(const engine::PartitionView& p, const OffsetScale& base, float label_w, float numbers_w,
-                const GuiState& state) {
-  // (numbers_w: the width of the HW/LEO column of the replica rows, used here for group names)
+float lane_height() { return ImGui::GetFontSize() * 0.85f; }
+
+// One lane per group below the replica strips, on the same offset scale: the committed offset (filled
+// triangle, pointing down), the fetch position (hollow, pointing up) and between them a bar for records
+// the group has fetched but not committed; on the right the group's name and lag (HW - committed), in
+// the group's colour. Lanes keep several groups' markers apart even when they sit on the same offset.
+void group_lanes(const engine::PartitionView& p, const OffsetScale& base, float label_w, float numbers_w,
+                 std::size_t lanes, const GroupColours& colours, const GuiState& state) {
+  if (lanes == 0) return;
   const Palette& pal = state.palette;
-  const float line_h = ImGui::GetTextLineHeightWithSpacing();
+  const float lane_h = lane_height();
+  const float small_px = ImGui::GetFontSize() * 0.8f;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float avail = ImGui::GetContentRegionAvail().x;
   ImDrawList* draw = ImGui::GetWindowDrawList();
-  draw->AddText(origin, pal.text_dim, "groups");
+  ImFont* font = ImGui::GetFont();
   OffsetScale s = base;
   s.x0 = origin.x + label_w;
   s.x1 = origin.x + std::max(avail - numbers_w, label_w + 20);
-  const float h = line_h * 0.6f;
-  const float y = origin.y + line_h * 0.1f;
-  for (std::size_t g = 0; g < p.groups.size(); ++g) {
+  if (!p.groups.empty()) draw->AddText(font, small_px, origin, pal.text_dim, "groups");
+  const float h = lane_h * 0.7f;
+  const float name_x = s.x1 + ImGui::GetStyle().ItemSpacing.x;
+  draw->PushClipRect(origin, ImVec2(origin.x + avail, origin.y + lane_h * static_cast<float>(lanes)), true);
+  for (std::size_t g = 0; g < p.groups.size() && g < lanes; ++g) {
     const auto& go = p.groups[g];
-    const ImU32 colour = series_colour(pal, g);
-    if (go.committed >= 0) {
-      const float x = s.x(go.committed);
-      draw->AddTriangleFilled(ImVec2(x - h * 0.5f, y), ImVec2(x + h * 0.5f, y), ImVec2(x, y + h), colour);
+    const ImU32 colour = colours.of(go.group, pal);
+    const float mid = origin.y + lane_h * (static_cast<float>(g) + 0.5f);
+    draw->AddLine(ImVec2(s.x0, mid), ImVec2(s.x1, mid), with_alpha(colour, 0.3f), 1.0f);
+    if (go.committed >= 0 && go.position > go.committed) {
+      draw->AddRectFilled(ImVec2(s.x(go.committed), mid - h * 0.15f), ImVec2(s.x(go.position), mid + h * 0.15f),
+                          with_alpha(colour, 0.6f));
     }
     if (go.position >= 0) {
       const float x = s.x(go.position);
-      draw->AddTriangle(ImVec2(x - h * 0.5f, y + h), ImVec2(x + h * 0.5f, y + h), ImVec2(x, y), colour, 2.0f);
+      draw->AddTriangle(ImVec2(x - h * 0.5f, mid + h * 0.5f), ImVec2(x + h * 0.5f, mid + h * 0.5f),
+                        ImVec2(x, mid - h * 0.5f), colour, 2.0f);
     }
-  }
-  // Group names in their colours, where the other rows show HW and LEO.
-  float name_x = s.x1 + ImGui::GetStyle().ItemSpacing.x;
-  draw->PushClipRect(ImVec2(name_x, origin.y), ImVec2(origin.x + avail, origin.y + line_h), true);
-  for (std::size_t g = 0; g < p.groups.size(); ++g) {
-    draw->AddText(ImVec2(name_x, origin.y), series_colour(pal, g), p.groups[g].group.c_str());
-    name_x += ImGui::CalcTextSize(p.groups[g].group.c_str()).x + ImGui::GetFontSize() * 0.6f;
+    if (go.committed >= 0) {
+      const float x = s.x(go.committed);
+      draw->AddTriangleFilled(ImVec2(x - h * 0.5f, mid - h * 0.5f), ImVec2(x + h * 0.5f, mid - h * 0.5f),
+                              ImVec2(x, mid + h * 0.5f), colour);
+    }
+    const std::string label = go.committed >= 0
+                                  ? fmt::format("{} lag {}", go.group, std::max<std::int64_t>(p.high_watermark - go.committed, 0))
+                                  : fmt::format("{} (no commit)", go.group);
+    draw->AddText(font, small_px, ImVec2(name_x, mid - small_px * 0.5f), colour, label.c_str());
   }
   draw->PopClipRect();
-  ImGui::Dummy(ImVec2(avail, line_h));
+  ImGui::Dummy(ImVec2(avail, lane_h * static_cast<float>(lanes)));
   if (ImGui::IsItemHovered() && !p.groups.empty()) {
-    std::string tip = "\u25BC committed offset   \u25B3 position\n";
+    std::string tip = "\u25BC committed offset   \u25B3 fetch position   bar: fetched, not committed\n";
     for (const auto& go : p.groups) {
-      tip += fmt::format("{}: committed {}, position {}\n", go.group, go.committed, go.position);
+      tip += fmt::format("{}: committed {}, position {}, lag {}\n", go.group, go.committed, go.position,
+                         go.committed >= 0 ? p.high_watermark - go.committed : p.high_watermark);
     }
     ImGui::SetTooltip("%s", tip.c_str());
   }
@@ -199,14 +214,18 @@ void draw_partitions_panel(const engine::Snapshot& snap, GuiState& state) {
 
   std::vector<std::size_t> shown;
   std::size_t max_replicas = 1;
+  std::size_t lanes = 0;
   for (std::size_t i = 0; i < snap.partitions.size(); ++i) {
     const auto& p = snap.partitions[i];
     if (!state.topic_filter.empty() && p.topic.find(state.topic_filter) == std::string::npos) continue;
     shown.push_back(i);
     max_replicas = std::max(max_replicas, p.replica_views.size());
+    lanes = std::max(lanes, p.groups.size());
   }
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
-  const float item_h = line_h * static_cast<float>(max_replicas + 2) + ImGui::GetStyle().ItemSpacing.y * 2;
+  const float item_h = line_h * static_cast<float>(max_replicas + 1) + lane_height() * static_cast<float>(lanes) +
+                       ImGui::GetStyle().ItemSpacing.y * 3;
+  const GroupColours colours(snap);
   if (!ImGui::BeginChild("##partitions", ImVec2(0, 0), false)) {
     ImGui::EndChild();
     return;
@@ -227,7 +246,7 @@ void draw_partitions_panel(const engine::Snapshot& snap, GuiState& state) {
       header_line(p, state);
       const OffsetScale scale = scale_for(p);
       for (const auto& r : p.replica_views) replica_row(p, r, scale, label_w, numbers_w, snap.now_us, state);
-      groups_row(p, scale, label_w, numbers_w, state);
+      group_lanes(p, scale, label_w, numbers_w, lanes, colours, state);
       ImGui::PopID();
       ImGui::SetCursorPosY(start_y + item_h - ImGui::GetStyle().ItemSpacing.y);
       ImGui::Separator();

@@ -1,6 +1,7 @@
 #include "gui/widgets.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdarg>
 
 #include <fmt/format.h>
@@ -39,11 +40,37 @@ ImU32 replica_colour(const engine::PartitionView& part, const engine::ReplicaVie
 
 ImU32 series_colour(const Palette& p, std::size_t index) { return p.series[index % p.series.size()]; }
 
+GroupColours::GroupColours(const engine::Snapshot& snap) {
+  names_.reserve(snap.groups.size());
+  for (const auto& g : snap.groups) names_.push_back(g.group_id);
+}
+
+ImU32 GroupColours::of(const std::string& group, const Palette& pal) const {
+  const auto it = std::find(names_.begin(), names_.end(), group);
+  return series_colour(pal, static_cast<std::size_t>(it - names_.begin()));
+}
+
+namespace {
+
+// WCAG 2 relative luminance of an sRGB colour (0 black .. 1 white).
+float relative_luminance(ImU32 colour) {
+  auto channel = [colour](int shift) {
+    const float c = static_cast<float>((colour >> shift) & 0xFF) / 255.0f;
+    return c <= 0.03928f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f);
+  };
+  return 0.2126f * channel(IM_COL32_R_SHIFT) + 0.7152f * channel(IM_COL32_G_SHIFT) +
+         0.0722f * channel(IM_COL32_B_SHIFT);
+}
+
+}  // namespace
+
 ImU32 contrast_text(ImU32 bg) {
-  const float r = static_cast<float>((bg >> IM_COL32_R_SHIFT) & 0xFF);
-  const float g = static_cast<float>((bg >> IM_COL32_G_SHIFT) & 0xFF);
-  const float b = static_cast<float>((bg >> IM_COL32_B_SHIFT) & 0xFF);
-  return 0.299f * r + 0.587f * g + 0.114f * b > 150.0f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
+  // The text colour with the larger WCAG contrast ratio: (L1 + 0.05) / (L2 + 0.05). Pure green (0,255,0)
+  // takes black (15.3:1) rather than white (1.4:1).
+  const float l = relative_luminance(bg);
+  const float with_black = (l + 0.05f) / 0.05f;
+  const float with_white = 1.05f / (l + 0.05f);
+  return with_black >= with_white ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255);
 }
 
 bool chip(const char* text, ImU32 colour, const char* tooltip) {

@@ -4,6 +4,7 @@
 // fault menu items used by both the right-click menus and the Faults menu. Stateless; ImGui only.
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include <imgui.h>
 
@@ -19,6 +20,17 @@ const char* replica_role_label(const engine::PartitionView& partition, const eng
 ImU32 replica_colour(const engine::PartitionView& partition, const engine::ReplicaView& replica,
                      const Palette& palette);
 ImU32 series_colour(const Palette& palette, std::size_t index);
+
+// A consumer group's colour in every view (partition strips, cluster view, groups panel): the series
+// colour of its position in the snapshot's group list, whatever subset of groups a partition shows.
+class GroupColours {
+ public:
+  explicit GroupColours(const engine::Snapshot& snapshot);
+  ImU32 of(const std::string& group, const Palette& palette) const;
+
+ private:
+  std::vector<std::string> names_;  // the snapshot's order
+};
 // Black or white, whichever reads better on `background`.
 ImU32 contrast_text(ImU32 background);
 

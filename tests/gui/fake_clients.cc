@@ -74,7 +74,9 @@ engine::GroupView group_view(const World& w, std::size_t gi, const engine::Snaps
     engine::MemberView mv;
     mv.client_id = name;
     mv.member_id = name + "-7f3a";
-    mv.host = fmt::format("/10.0.{}.{}", gi + 1, mi + 10);
+    // The engine's default client host encodes the node id (sim/client/consumer.cc): /10.0.<id/256>.<id%256>.
+    const std::int32_t node = kFirstConsumerNode + static_cast<std::int32_t>(gi * 10 + mi);
+    mv.host = fmt::format("/10.0.{}.{}", node / 256, node % 256);
     mv.alive = std::none_of(g.deaths.begin(), g.deaths.end(), [&](const auto& d) { return d.first == name; });
     for (int p = 0; p < partitions; ++p) {
       const std::string tp = fmt::format("orders-{}", p);
@@ -216,7 +218,7 @@ void in_flight(engine::Snapshot& snap, const World& w, const LeaderMap& leaders)
     if (w.config.small_topics) exchange(kFirstProducerNode + 1, leaders.at({1, p}), "Produce", "ProduceResponse", 4096);
   }
   for (std::size_t g = 0; g < snap.groups.size(); ++g) {
-    const auto node = kFirstConsumerNode + static_cast<std::int32_t>(g);
+    const auto node = kFirstConsumerNode + static_cast<std::int32_t>(g * 10);  // the group's first member
     exchange(node, snap.groups[g].coordinator, "Heartbeat", "HeartbeatResponse", 128);
     exchange(node, leaders.at({0, static_cast<int>(g)}), "Fetch", "FetchResponse", 65536);
   }

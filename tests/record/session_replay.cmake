@@ -1,12 +1,7 @@
 # `kafkasim run SESSION.sqlite` replays a visualizer session: the trace hash equals the live session's.
 # Bad recordings exit 2 with one "kafkasim: error: ..." line.
 # -DMAKE=make_session_recording -DKAFKASIM=kafkasim -DDIR=<scratch folder>
-file(MAKE_DIRECTORY ${DIR})
-execute_process(COMMAND ${MAKE} ${DIR}/session.sqlite RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-if(NOT rc EQUAL 0 OR NOT out MATCHES "session trace hash ([0-9a-f]+)")
-  message(FATAL_ERROR "make_session_recording failed (${rc}): ${out}${err}")
-endif()
-set(hash ${CMAKE_MATCH_1})
+include(${CMAKE_CURRENT_LIST_DIR}/make_session.cmake)
 execute_process(COMMAND ${KAFKASIM} run ${DIR}/session.sqlite RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "trace hash ${hash}")
   message(FATAL_ERROR "kafkasim run of the session exited ${rc}, expected trace hash ${hash}:\n${out}${err}")
