@@ -327,3 +327,20 @@ TEST_CASE("a crashed transactional producer starts uninitialized and gets a new 
   CHECK(rig.producer->producer_epoch() == 1);
   CHECK(!never.has_value());  // the application died: its commit never completes
 }
+
+TEST_CASE("init_transactions times out after max.block.ms, goes on, and a later call picks up its result") {
+  client::ProducerConfig pc = txn_config();
+  pc.max_block_ms = 1000;
+  TxnRig rig(pc);
+  for (int i = 0; i < 15; ++i) rig.broker->fail_next(Api::kInitProducerId, ErrorCode::kConcurrentTransactions);
+  std::optional<ErrorCode> first;
+  rig.producer->init_transactions([&first](ErrorCode e) { first = e; });
+  rig.run_for(ms_to_us(1100));
+  CHECK(first == ErrorCode::kRequestTimedOut);
+  CHECK(rig.producer->txn_state() == TxnState::kInitializing);
+  rig.run_for(sec_to_us(2));
+  CHECK(rig.producer->txn_state() == TxnState::kReady);
+  CHECK(rig.broker->count(Api::kInitProducerId) == 16);
+  CHECK(rig.init() == ErrorCode::kNone);
+  CHECK(rig.broker->count(Api::kInitProducerId) == 16);
+}
