@@ -39,6 +39,32 @@ std::int32_t offset_delta_of(const RecordInput& r, std::size_t i) {
   return r.offset_delta >= 0 ? r.offset_delta : static_cast<std::int32_t>(i);
 }
 
+// Writes one record (length varint first) at p; returns the byte after it.
+std::uint8_t* put_record(std::uint8_t* p, const RecordInput& r, std::int64_t ts_delta, std::int32_t off_delta,
+                         std::size_t body) {
+  p = varint::put32(p, static_cast<std::int32_t>(body));
+  *p++ = 0;  // record attributes: unused
+  p = varint::put64(p, ts_delta);
+  p = varint::put32(p, off_delta);
+  p = put_nullable(p, r.key);
+  p = put_nullable(p, r.value);
+  p = varint::put32(p, static_cast<std::int32_t>(r.headers.size()));
+  for (const RecordHeader& h : r.headers) {
+    p = put_nullable(p, std::optional<std::string_view>(h.key));
+    p = put_nullable(p, h.value);
+  }
+  return p;
+}
+
+// Appends one record to out (one resize).
+void append_record(const RecordInput& r, std::int64_t ts_delta, std::int32_t off_delta, std::vector<std::uint8_t>& out) {
+  const std::size_t body = record_body_size(r, ts_delta, off_delta);
+  const std::size_t at = out.size();
+  out.resize(at + body + static_cast<std::size_t>(varint::size32(static_cast<std::int32_t>(body))));
+  std::uint8_t* end = put_record(out.data() + at, r, ts_delta, off_delta, body);
+  KS_ASSERT(end == out.data() + out.size());
+}
+
 // Appends the records section (uncompressed) to out: sizes first, one resize, then the bytes.
 void encode_records(std::span<const RecordInput> records, std::int64_t base_ts, std::vector<std::uint8_t>& out) {
   std::size_t total = 0;
@@ -53,17 +79,7 @@ void encode_records(std::span<const RecordInput> records, std::int64_t base_ts, 
     const RecordInput& r = records[i];
     const std::int64_t ts_delta = r.timestamp - base_ts;
     const std::int32_t off_delta = offset_delta_of(r, i);
-    p = varint::put32(p, static_cast<std::int32_t>(record_body_size(r, ts_delta, off_delta)));
-    *p++ = 0;  // record attributes: unused
-    p = varint::put64(p, ts_delta);
-    p = varint::put32(p, off_delta);
-    p = put_nullable(p, r.key);
-    p = put_nullable(p, r.value);
-    p = varint::put32(p, static_cast<std::int32_t>(r.headers.size()));
-    for (const RecordHeader& h : r.headers) {
-      p = put_nullable(p, std::optional<std::string_view>(h.key));
-      p = put_nullable(p, h.value);
-    }
+    p = put_record(p, r, ts_delta, off_delta, record_body_size(r, ts_delta, off_delta));
   }
   KS_ASSERT(p == out.data() + out.size());
 }
@@ -225,6 +241,45 @@ void encode_batch(const BatchSpec& spec, std::span<const RecordInput> records, s
   }
   write_header(spec, out.data() + start, out.size() - start, last_delta, base_ts, max_ts,
                static_cast<std::int32_t>(records.size()));
+}
+
+BatchBuilder::BatchBuilder(std::size_t capacity_bytes) {
+  buf_.reserve(std::max(capacity_bytes, kHeaderBytes));
+  buf_.resize(kHeaderBytes);
+}
+
+void BatchBuilder::append(const RecordInput& r) {
+  KS_ASSERT(!closed_);
+  if (count_ == 0) base_ts_ = r.timestamp;  // Kafka's MemoryRecordsBuilder: baseTimestamp = first record's
+  max_ts_ = std::max(max_ts_, r.timestamp);
+  append_record(r, r.timestamp - base_ts_, count_, buf_);
+  ++count_;
+}
+
+std::vector<std::uint8_t> BatchBuilder::close(const BatchSpec& spec) {
+  KS_ASSERT(!closed_ && !spec.delete_horizon_ms && !spec.last_offset_delta);
+  closed_ = true;
+  const std::int64_t max_ts = spec.max_timestamp.value_or(max_ts_);
+  const std::int64_t base_ts = count_ == 0 ? kNoTimestamp : base_ts_;
+  std::vector<std::uint8_t> out;
+  if (spec.compression == Compression::kNone) {
+    out = std::move(buf_);
+  } else {
+    out.resize(kHeaderBytes);
+    compress(spec.compression, Bytes(buf_).subspan(kHeaderBytes), out);
+    buf_ = {};
+  }
+  write_header(spec, out.data(), out.size(), std::max(count_ - 1, 0), base_ts, max_ts, count_);
+  return out;
+}
+
+void set_producer_state(std::span<std::uint8_t> b, std::int64_t producer_id, std::int16_t producer_epoch,
+                        std::int32_t base_sequence) {
+  KS_ASSERT(b.size() >= kHeaderBytes);
+  be::put64(b.data() + kProducerIdPos, static_cast<std::uint64_t>(producer_id));
+  be::put16(b.data() + kProducerEpochPos, static_cast<std::uint16_t>(producer_epoch));
+  be::put32(b.data() + kBaseSequencePos, static_cast<std::uint32_t>(base_sequence));
+  store_crc(b);
 }
 
 void encode_batch(const BatchSpec& spec, std::span<const RecordInput> records, std::vector<std::uint8_t>& out) {

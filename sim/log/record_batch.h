@@ -151,6 +151,39 @@ void encode_batch(const BatchSpec& spec, std::span<const RecordInput> records, s
                   std::vector<std::uint8_t>& scratch);
 void encode_batch(const BatchSpec& spec, std::span<const RecordInput> records, std::vector<std::uint8_t>& out);
 
+// BatchBuilder: one batch built record by record (Kafka's MemoryRecordsBuilder for magic v2). append()
+// encodes the record into the builder's buffer at once, after room for the 61-byte header, as Kafka's
+// producer writes each record into its batch's buffer in RecordAccumulator.append; close() writes the
+// header (offset deltas 0..n-1, baseTimestamp = the first record's timestamp, maxTimestamp = the largest)
+// and hands the bytes out: in place when uncompressed, compressed into a new buffer otherwise. The result
+// is byte for byte what encode_batch gives for the same records. Lifecycle: append* -> close() once.
+class BatchBuilder {
+ public:
+  explicit BatchBuilder(std::size_t capacity_bytes = 0);
+  // REQUIRES: not closed. The record's offset_delta is ignored (its index is its delta); its bytes are
+  // copied, so the views may die after the call.
+  void append(const RecordInput& r);
+  std::int32_t record_count() const { return count_; }
+  std::size_t size_bytes() const { return buf_.size(); }  // header + uncompressed records so far
+  bool closed() const { return closed_; }
+  // The whole batch with spec's header fields (base offset, epoch, compression, attributes, producer
+  // state; spec.max_timestamp overrides the records'). REQUIRES: not closed, and spec sets neither
+  // delete_horizon_ms nor last_offset_delta (those are for rewriting batches: use encode_batch).
+  std::vector<std::uint8_t> close(const BatchSpec& spec);
+
+ private:
+  std::vector<std::uint8_t> buf_;  // header room + records
+  std::int32_t count_ = 0;
+  std::int64_t base_ts_ = batch::kNoTimestamp;
+  std::int64_t max_ts_ = batch::kNoTimestamp;
+  bool closed_ = false;
+};
+
+// Rewrites producerId, producerEpoch and baseSequence of a whole batch and recomputes its CRC (Kafka's
+// ProducerBatch.resetProducerState: an idempotent producer re-sends a batch under a new producer id).
+void set_producer_state(std::span<std::uint8_t> batch, std::int64_t producer_id, std::int16_t producer_epoch,
+                        std::int32_t base_sequence);
+
 // Appends a transaction marker batch (control + transactional, one control record, 78 bytes).
 void encode_control_batch(const BatchSpec& spec, ControlType type, std::int32_t coordinator_epoch,
                           std::int64_t timestamp, std::vector<std::uint8_t>& out);

@@ -151,6 +151,57 @@ TEST_CASE("Random batches round-trip through every codec") {
   }
 }
 
+TEST_CASE("A batch built record by record is byte for byte the batch encode_batch writes") {
+  const std::uint64_t seed = 20261125;
+  INFO("seed " << seed);
+  Rng rng(seed);
+  for (int iter = 0; iter < 100; ++iter) {
+    const Compression codec = kAllCompressions[iter % 5];
+    std::vector<test::OwnedRecord> recs;
+    for (std::uint64_t i = rng.uniform(30); i > 0; --i) recs.push_back(test::random_record(rng, 1'700'000'000'000));
+    test::RecordInputs inputs(recs);
+    BatchSpec spec;
+    spec.base_offset = static_cast<std::int64_t>(rng.uniform(1000));
+    spec.compression = codec;
+    spec.producer_id = 9;
+    spec.producer_epoch = 2;
+    spec.base_sequence = static_cast<std::int32_t>(rng.uniform(100));
+    if (rng.uniform(2) == 0) spec.max_timestamp = 1'800'000'000'000;
+    std::vector<std::uint8_t> expected;
+    encode_batch(spec, inputs.inputs, expected);
+    BatchBuilder builder(rng.uniform(2000));
+    for (const RecordInput& r : inputs.inputs) builder.append(r);
+    CHECK(builder.record_count() == static_cast<std::int32_t>(recs.size()));
+    INFO("iter " << iter << " codec " << to_string(codec) << " records " << recs.size());
+    CHECK(builder.close(spec) == expected);
+    CHECK(builder.closed());
+  }
+}
+
+TEST_CASE("Rewriting the producer state of a batch gives the batch encoded with that state") {
+  std::vector<test::OwnedRecord> recs(3);
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    recs[i].timestamp = 1000 + static_cast<std::int64_t>(i);
+    recs[i].value = "value " + std::to_string(i);
+  }
+  test::RecordInputs inputs(recs);
+  BatchSpec spec;
+  spec.producer_id = 5;
+  spec.producer_epoch = 0;
+  spec.base_sequence = 10;
+  std::vector<std::uint8_t> batch;
+  encode_batch(spec, inputs.inputs, batch);
+  spec.producer_id = 6;
+  spec.producer_epoch = 1;
+  spec.base_sequence = 0;
+  std::vector<std::uint8_t> expected;
+  encode_batch(spec, inputs.inputs, expected);
+  set_producer_state(batch, 6, 1, 0);
+  CHECK(batch == expected);
+  std::size_t size = 0;
+  CHECK(check_batch(batch, size) == BatchCheck::kOk);
+}
+
 TEST_CASE("Snappy batches use the xerial framing and lz4 batches the LZ4 frame format") {
   RecordInput r;
   r.value = "some value";
