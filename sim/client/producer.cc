@@ -1,6 +1,7 @@
 #include "sim/client/producer.h"
 
 #include <algorithm>
+#include <charconv>
 
 #include <fmt/format.h>
 
@@ -252,6 +253,7 @@ void Producer::append(ProducerRecord record) {
   if (transactional()) txn_maybe_add_partition(tp);
   if (new_batch) {
     auto b = std::make_shared<Batch>();
+    b->builder = BatchBuilder(static_cast<std::size_t>(config_.batch_size) + 512);
     b->tp = tp;
     b->created_us = sim().now();
     queue.push_back(b);
@@ -259,7 +261,8 @@ void Producer::append(ProducerRecord record) {
   Batch& b = *queue.back();
   b.estimated_bytes += size;
   if (hooks_.on_send) hooks_.on_send(record, partition);
-  b.records.push_back(std::move(record));
+  append_record(b, record);
+  b.record_ids.push_back(record.id);
   ++stats_.sent;
   ++stats_.queued_records;
   if (!keyed && !config_.round_robin) {
@@ -356,36 +359,22 @@ void Producer::drain() {
   if (next_wakeup != kTimeNever) schedule_drain(std::max<TimeUs>(0, next_wakeup - now));
 }
 
-void Producer::encode(Batch& b) {
-  const std::size_t n = b.records.size();
-  std::vector<std::string>& ids = encode_ids_;
-  if (ids.size() < n) ids.resize(n);
-  std::size_t header_count = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    ids[i] = std::to_string(b.records[i].id);
-    header_count += b.records[i].headers.size() + 1;
-  }
-  // One flat array of headers (filled before any span into it is taken: no reallocation after).
+void Producer::append_record(Batch& b, const ProducerRecord& r) {
+  char id_text[24];
+  const auto id_end = std::to_chars(id_text, id_text + sizeof(id_text), r.id).ptr;
   std::vector<RecordHeader>& headers = encode_headers_;
   headers.clear();
-  headers.reserve(header_count);
-  for (std::size_t i = 0; i < n; ++i) {
-    headers.push_back(RecordHeader{"kafkasim.id", std::string_view(ids[i])});
-    for (const auto& [k, v] : b.records[i].headers) headers.push_back(RecordHeader{k, std::string_view(v)});
-  }
-  std::vector<RecordInput>& inputs = encode_inputs_;
-  inputs.assign(n, RecordInput{});
-  std::size_t first_header = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    const ProducerRecord& r = b.records[i];
-    RecordInput& in = inputs[i];
-    in.timestamp = r.timestamp_ms;
-    if (r.key) in.key = std::string_view(*r.key);
-    if (r.value) in.value = std::string_view(*r.value);
-    const std::size_t count = r.headers.size() + 1;
-    in.headers = std::span<const RecordHeader>(headers.data() + first_header, count);
-    first_header += count;
-  }
+  headers.push_back(RecordHeader{"kafkasim.id", std::string_view(id_text, static_cast<std::size_t>(id_end - id_text))});
+  for (const auto& [k, v] : r.headers) headers.push_back(RecordHeader{k, std::string_view(v)});
+  RecordInput in;
+  in.timestamp = r.timestamp_ms;
+  if (r.key) in.key = std::string_view(*r.key);
+  if (r.value) in.value = std::string_view(*r.value);
+  in.headers = headers;
+  b.builder.append(in);
+}
+
+void Producer::encode(Batch& b) {
   BatchSpec spec;
   spec.compression = config_.compression;
   spec.transactional = transactional();
@@ -394,9 +383,15 @@ void Producer::encode(Batch& b) {
     spec.producer_epoch = b.producer_epoch;
     spec.base_sequence = b.base_sequence;
   }
-  auto out = std::make_shared<std::vector<std::uint8_t>>();
-  encode_batch(spec, inputs, *out);
-  b.encoded = std::move(out);
+  if (b.encoded == nullptr) {
+    b.encoded = std::make_shared<const std::vector<std::uint8_t>>(b.builder.close(spec));
+  } else {
+    // Messages already sent share the old bytes: the new header goes into a copy.
+    auto copy = std::make_shared<std::vector<std::uint8_t>>(*b.encoded);
+    set_producer_state(*copy, spec.producer_id, spec.producer_epoch, spec.base_sequence);
+    b.encoded = std::move(copy);
+  }
+  b.stale_producer_state = false;
 }
 
 void Producer::send_to(std::int32_t broker, std::vector<std::shared_ptr<Batch>> batches) {
@@ -408,14 +403,14 @@ void Producer::send_to(std::int32_t broker, std::vector<std::shared_ptr<Batch>> 
   req->transactional_id = config_.transactional_id;
   std::uint32_t bytes = 64;
   for (auto& b : batches) {
-    if (b->encoded == nullptr) {
+    if (b->encoded == nullptr || b->stale_producer_state) {
       if (config_.enable_idempotence) {
         // Sequence numbers are assigned when a batch is first drained (Kafka's RecordAccumulator.drain).
         b->producer_id = producer_id_;
         b->producer_epoch = producer_epoch_;
         std::int32_t& seq = next_sequence_[b->tp];
         b->base_sequence = seq;
-        seq += static_cast<std::int32_t>(b->records.size());
+        seq += static_cast<std::int32_t>(b->record_ids.size());
       }
       encode(*b);
     }
@@ -550,10 +545,10 @@ void Producer::complete_batch(Batch& b, std::int64_t base_offset) {
   auto& q = queues_[b.tp];
   q.erase(std::remove_if(q.begin(), q.end(), [&](const auto& p) { return p.get() == &b; }), q.end());
   std::int64_t offset = base_offset;
-  for (const auto& r : b.records) {
+  for (const std::uint64_t rid : b.record_ids) {
     ++stats_.acked;
     --stats_.queued_records;
-    if (hooks_.on_ack) hooks_.on_ack(r.id, b.tp, base_offset < 0 ? -1 : offset);
+    if (hooks_.on_ack) hooks_.on_ack(rid, b.tp, base_offset < 0 ? -1 : offset);
     ++offset;
   }
   if (transactional()) schedule_txn_pump(0);  // EndTxn waits for the last batch
@@ -569,13 +564,13 @@ void Producer::fail_batch(Batch& b, ErrorCode error, const std::string& message)
   if (b.base_sequence >= 0) in_flight_sequences_[b.tp].erase(b.base_sequence);
   auto& q = queues_[b.tp];
   q.erase(std::remove_if(q.begin(), q.end(), [&](const auto& p) { return p.get() == &b; }), q.end());
-  for (const auto& r : b.records) {
+  for (const std::uint64_t rid : b.record_ids) {
     ++stats_.failed;
     --stats_.queued_records;
-    if (hooks_.on_error) hooks_.on_error(r.id, b.tp, error, message, true);
+    if (hooks_.on_error) hooks_.on_error(rid, b.tp, error, message, true);
   }
   sim().trace_event(id(), "producer.batch_failed",
-                    fmt::format("{} gave up on {} records for {}: {}{}{}", config_.client_id, b.records.size(),
+                    fmt::format("{} gave up on {} records for {}: {}{}{}", config_.client_id, b.record_ids.size(),
                                 b.tp.str(), protocol::error_name(error), message.empty() ? "" : ": ", message));
   if (transactional()) schedule_txn_pump(0);
 }
@@ -629,7 +624,7 @@ void Producer::fail_or_retry(std::shared_ptr<Batch> b, ErrorCode error, const st
     return;
   }
   if (hooks_.on_error) {
-    for (const auto& r : b->records) hooks_.on_error(r.id, b->tp, error, message, false);
+    for (const std::uint64_t rid : b->record_ids) hooks_.on_error(rid, b->tp, error, message, false);
   }
   if (error == ErrorCode::kNotLeaderOrFollower || error == ErrorCode::kNetworkException ||
       error == ErrorCode::kUnknownTopicOrPartition || error == ErrorCode::kLeaderNotAvailable) {
@@ -655,7 +650,7 @@ void Producer::reset_producer_id(const std::string& why) {
   for (auto& [tp, q] : queues_) {
     for (auto& b : q) {
       if (!b->in_flight) {
-        b->encoded = nullptr;
+        b->stale_producer_state = b->encoded != nullptr;
         b->base_sequence = -1;
       }
     }
@@ -687,7 +682,7 @@ void Producer::expire_batches() {
   for (auto& b : expired) {
     fail_batch(*b, ErrorCode::kRequestTimedOut,
                fmt::format("Expiring {} record(s) for {}: delivery.timeout.ms={} has passed since batch creation",
-                           b->records.size(), b->tp.str(), config_.delivery_timeout_ms));
+                           b->record_ids.size(), b->tp.str(), config_.delivery_timeout_ms));
     if (transactional()) txn_batch_failed(ErrorCode::kRequestTimedOut, "delivery.timeout.ms expired");
   }
   after(ms_to_us(100), [this] { expire_batches(); });

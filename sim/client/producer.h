@@ -204,6 +204,9 @@ class Producer : public Node, public net::Endpoint {
   void request_timeout(std::int32_t broker, std::int32_t correlation_id);
   void fail_connection(Connection& c, const std::string& why);
   void expire_batches();
+  // Encodes one record into the open batch b (its id header first).
+  void append_record(Batch& b, const ProducerRecord& r);
+  // Closes b into b.encoded with the producer state, or rewrites the producer state of b.encoded.
   void encode(Batch& b);
   // The partitioner's view of `topic`, built in a reused member (no allocation per send).
   const assign::TopicPartitions& topic_partitions(const std::string& topic);
@@ -264,10 +267,7 @@ class Producer : public Node, public net::Endpoint {
   std::unique_ptr<assign::StickyPartitioner> sticky_;
   std::unique_ptr<assign::RoundRobinPartitioner> round_robin_;
   assign::TopicPartitions topic_partitions_scratch_;
-  // encode()'s per-batch buffers, reused (one header per record, the record ids as text).
-  std::vector<std::string> encode_ids_;
-  std::vector<RecordHeader> encode_headers_;
-  std::vector<RecordInput> encode_inputs_;
+  std::vector<RecordHeader> encode_headers_;  // append_record's headers, reused
   std::int64_t producer_id_ = -1;
   std::int16_t producer_epoch_ = -1;
   bool pid_pending_ = false;

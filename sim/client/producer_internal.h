@@ -14,11 +14,14 @@ namespace kafkasim::client {
 inline constexpr protocol::ErrorCode kTxnAbortedError = protocol::ErrorCode::kUnknownServerError;
 inline constexpr const char* kTxnAbortedMessage = "TransactionAbortedException: Failing batch since transaction was aborted";
 
-// A producer batch (Kafka's ProducerBatch): records of one partition, encoded once on first send and
-// re-sent byte for byte on retries (so the broker can recognise an idempotent duplicate).
+// A producer batch (Kafka's ProducerBatch): records of one partition, each encoded into `builder` when it
+// is appended (Kafka's RecordAccumulator.append writes into the batch's MemoryRecordsBuilder), closed into
+// `encoded` on first send and re-sent byte for byte on retries (so the broker can recognise an idempotent
+// duplicate). Only the record ids are kept, for the hooks.
 struct Producer::Batch {
   protocol::TopicPartition tp;
-  std::vector<ProducerRecord> records;
+  std::vector<std::uint64_t> record_ids;
+  BatchBuilder builder;
   std::int32_t estimated_bytes = 61;  // record batch header
   TimeUs created_us = 0;
   TimeUs retry_at_us = 0;
@@ -27,6 +30,9 @@ struct Producer::Batch {
   std::int64_t producer_id = -1;
   std::int16_t producer_epoch = -1;
   protocol::SharedBytes encoded;
+  // The producer id was reset since `encoded` was built: its header is rewritten before the next send
+  // (Kafka's ProducerBatch.resetProducerState).
+  bool stale_producer_state = false;
   bool in_flight = false;
   bool done = false;
 };
