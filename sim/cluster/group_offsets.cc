@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "sim/cluster/broker.h"
+#include "sim/cluster/coordinator_util.h"
 #include "sim/cluster/group_coordinator.h"
 #include "sim/cluster/group_internal.h"
 #include "sim/core/assert.h"
@@ -17,28 +18,6 @@ namespace kafkasim::cluster {
 using protocol::ErrorCode;
 using protocol::TopicPartition;
 
-namespace {
-// Kafka: GroupMetadataManager maps append errors to what a group client understands.
-ErrorCode map_append_error(ErrorCode e) {
-  switch (e) {
-    case ErrorCode::kNone: return e;
-    case ErrorCode::kUnknownTopicOrPartition:
-    case ErrorCode::kNotEnoughReplicas:
-    case ErrorCode::kNotEnoughReplicasAfterAppend:
-    case ErrorCode::kRequestTimedOut:
-      return ErrorCode::kCoordinatorNotAvailable;
-    case ErrorCode::kNotLeaderOrFollower:
-    case ErrorCode::kKafkaStorageError:
-      return ErrorCode::kNotCoordinator;
-    default:
-      return ErrorCode::kUnknownServerError;
-  }
-}
-
-std::string_view as_view(const std::vector<std::uint8_t>& b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
-}  // namespace
 
 // --------------------------------------------------------------------------------------- OffsetCommit
 
@@ -297,7 +276,7 @@ std::int64_t GroupCoordinator::append(std::int32_t partition, const Records& rec
   std::vector<std::uint8_t> batch;
   encode_batch(spec, inputs, batch);
   const Replica::LeaderAppend a = r.append_as_leader(batch, -1, now_ms);
-  if (a.error != ErrorCode::kNone) return fail_later(map_append_error(a.error));
+  if (a.error != ErrorCode::kNone) return fail_later(coordinator_append_error(a.error));
   auto p = std::make_unique<PendingAppend>();
   p->partition = partition;
   p->leader_epoch = r.leader_epoch();
@@ -322,7 +301,7 @@ void GroupCoordinator::finish_append(std::uint64_t id, ErrorCode error) {
   pending_.erase(it);
   broker_.sim().cancel(p->timeout);
   // Answer in a fresh event: the caller may be in the middle of an append or a metadata update.
-  broker_.after(0, [done = std::move(p->done), e = map_append_error(error), base = p->base_offset] { done(e, base); });
+  broker_.after(0, [done = std::move(p->done), e = coordinator_append_error(error), base = p->base_offset] { done(e, base); });
 }
 
 void GroupCoordinator::on_hw_advanced(std::int32_t partition) {
@@ -338,15 +317,10 @@ void GroupCoordinator::on_hw_advanced(std::int32_t partition) {
 // ---------------------------------------------------------------------------------- load / unload
 
 void GroupCoordinator::on_partition_role(std::int32_t partition, bool leader, std::int32_t leader_epoch) {
-  auto it = led_.find(partition);
-  if (leader) {
-    if (it != led_.end() && it->second == leader_epoch) return;
-    if (it != led_.end()) unload_partition(partition);
-    load_partition(partition, leader_epoch);
-  } else if (it != led_.end()) {
-    unload_partition(partition);
-  }
+  apply_partition_role(led_, partition, leader, leader_epoch, [&] { load_partition(partition, leader_epoch); },
+                       [&] { unload_partition(partition); });
 }
+
 
 // What GroupMetadataManager.doLoadGroupsAndOffsets builds while it reads a __consumer_offsets partition:
 // committed offsets and group metadata per group, and the offsets of transactional batches per producer id
@@ -413,24 +387,8 @@ void GroupCoordinator::load_partition(std::int32_t partition, std::int32_t leade
     if (rit == broker_.replicas_.end()) return;
     Replica& r = *rit->second;
     LoadReplay replay;
-    std::int64_t offset = r.log_start_offset();
-    const std::int64_t end = r.log_end_offset();  // Kafka loads up to the log end offset
-    DecodedBatch decoded;
-    while (offset < end) {
-      auto rr = r.log().read(offset, 1 << 20, end);
-      if (!rr.ok() || rr.value.bytes.empty()) break;
-      Bytes rest(rr.value.bytes);
-      std::int64_t next = offset;
-      while (!rest.empty()) {
-        std::size_t size = 0;
-        if (check_batch(rest, size) != BatchCheck::kOk) break;
-        if (decode_batch(rest.first(size), decoded) == DecodeError::kOk) replay.apply(decoded, offset);
-        next = parse_batch_header(rest.data()).next_offset();
-        rest = rest.subspan(size);
-      }
-      if (next <= offset) break;
-      offset = next;
-    }
+    const std::int64_t from = r.log_start_offset();
+    scan_log(r.log(), from, r.log_end_offset(), [&](const DecodedBatch& b) { replay.apply(b, from); });
     install_loaded(partition, replay);
   });
 }

@@ -154,27 +154,6 @@ Replica::LeaderAppend Replica::append_as_leader(Bytes batch, std::int16_t acks, 
   return out;
 }
 
-void scan_log(PartitionLog& log, std::int64_t from, std::int64_t end,
-              const std::function<void(const DecodedBatch&)>& visit) {
-  std::int64_t offset = from;
-  DecodedBatch decoded;
-  while (offset < end) {
-    auto rr = log.read(offset, 1 << 20, end);
-    if (!rr.ok() || rr.value.bytes.empty()) return;
-    Bytes rest(rr.value.bytes);
-    std::int64_t next = offset;
-    while (!rest.empty()) {
-      std::size_t size = 0;
-      if (check_batch(rest, size) != BatchCheck::kOk) return;
-      if (decode_batch(rest.first(size), decoded) == DecodeError::kOk) visit(decoded);
-      next = parse_batch_header(rest.data()).next_offset();
-      rest = rest.subspan(size);
-    }
-    if (next <= offset) return;
-    offset = next;
-  }
-}
-
 Replica::LeaderAppend Replica::append_marker(std::int64_t producer_id, std::int16_t producer_epoch, bool commit,
                                              std::int32_t coordinator_epoch, std::int64_t wall_clock_ms) {
   LeaderAppend out;

@@ -15,7 +15,6 @@
 //
 // Owned by its Broker; dropped on a crash (only the log on disk survives) and rebuilt by recovery.
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -51,12 +50,6 @@ struct ProducerEntry {
   std::int32_t coordinator_epoch = -1;  // of the last transaction marker (TRANSACTION_COORDINATOR_FENCED)
 };
 inline constexpr std::size_t kMaxBatchesPerProducer = 5;
-
-// Decodes every batch of `log` in [from, end) in offset order and calls visit(batch) (records below `from`
-// of a first batch that straddles it are included: callers skip rv.offset < from). Stops at the first
-// corrupt batch. Used by the coordinators to load their internal topics.
-void scan_log(PartitionLog& log, std::int64_t from, std::int64_t end,
-              const std::function<void(const DecodedBatch&)>& visit);
 
 enum class ReplicaRole : std::uint8_t { kNone, kLeader, kFollower };
 

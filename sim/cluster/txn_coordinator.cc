@@ -10,6 +10,7 @@
 #include "sim/assign/partitioner.h"
 #include "sim/cluster/broker.h"
 #include "sim/cluster/controller.h"
+#include "sim/cluster/coordinator_util.h"
 #include "sim/cluster/txn_internal.h"
 #include "sim/core/assert.h"
 #include "sim/core/simulation.h"
@@ -21,27 +22,6 @@ using protocol::ErrorCode;
 using protocol::TopicPartition;
 
 namespace {
-
-// Kafka: TransactionStateManager maps log append errors to what a transactional client understands.
-ErrorCode map_write_error(ErrorCode e) {
-  switch (e) {
-    case ErrorCode::kNone: return ErrorCode::kNone;
-    case ErrorCode::kUnknownTopicOrPartition:
-    case ErrorCode::kNotEnoughReplicas:
-    case ErrorCode::kNotEnoughReplicasAfterAppend:
-    case ErrorCode::kRequestTimedOut:
-      return ErrorCode::kCoordinatorNotAvailable;
-    case ErrorCode::kNotLeaderOrFollower:
-    case ErrorCode::kKafkaStorageError:
-      return ErrorCode::kNotCoordinator;
-    case ErrorCode::kNotCoordinator:
-    case ErrorCode::kCoordinatorNotAvailable:
-    case ErrorCode::kCoordinatorLoadInProgress:
-      return e;
-    default:
-      return ErrorCode::kUnknownServerError;
-  }
-}
 
 // Kafka: producer epochs are int16; at Short.MAX_VALUE - 1 a new producer id is allocated.
 constexpr std::int16_t kMaxProducerEpoch = 32766;
@@ -322,12 +302,12 @@ void TransactionCoordinator::write_transition(Txn& t, TxnLogValue next, Reply do
   const std::vector<std::uint8_t> value = encode_txn_value(next);
   RecordInput input;
   input.timestamp = broker_.wall_clock_ms();
-  input.key = std::string_view(reinterpret_cast<const char*>(key.data()), key.size());
-  input.value = std::string_view(reinterpret_cast<const char*>(value.data()), value.size());
+  input.key = as_view(key);
+  input.value = as_view(value);
   std::vector<std::uint8_t> batch;
   encode_batch(BatchSpec{}, std::span<const RecordInput>(&input, 1), batch);
   const Replica::LeaderAppend a = r.append_as_leader(batch, -1, input.timestamp);
-  if (a.error != ErrorCode::kNone) return fail_later(map_write_error(a.error));
+  if (a.error != ErrorCode::kNone) return fail_later(coordinator_append_error(a.error));
   t.pending = true;
   auto w = std::make_unique<PendingWrite>();
   w->id = t.id;
@@ -362,7 +342,7 @@ void TransactionCoordinator::finish_write(std::uint64_t write_id, ErrorCode erro
       }
     }
   }
-  broker_.after(0, [done = std::move(w->done), e = map_write_error(error)] { done(e); });
+  broker_.after(0, [done = std::move(w->done), e = coordinator_append_error(error)] { done(e); });
 }
 
 void TransactionCoordinator::on_hw_advanced(std::int32_t partition) {

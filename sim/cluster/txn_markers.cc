@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "sim/cluster/broker.h"
+#include "sim/cluster/coordinator_util.h"
 #include "sim/cluster/txn_coordinator.h"
 #include "sim/cluster/txn_internal.h"
 #include "sim/core/simulation.h"
@@ -160,15 +161,10 @@ void TransactionCoordinator::on_marker_result(const std::string& id, const Topic
 // ------------------------------------------------------------------------------------ load / unload
 
 void TransactionCoordinator::on_partition_role(std::int32_t partition, bool leader, std::int32_t leader_epoch) {
-  auto it = led_.find(partition);
-  if (leader) {
-    if (it != led_.end() && it->second == leader_epoch) return;
-    if (it != led_.end()) unload_partition(partition);
-    load_partition(partition, leader_epoch);
-  } else if (it != led_.end()) {
-    unload_partition(partition);
-  }
+  apply_partition_role(led_, partition, leader, leader_epoch, [&] { load_partition(partition, leader_epoch); },
+                       [&] { unload_partition(partition); });
 }
+
 
 void TransactionCoordinator::load_partition(std::int32_t partition, std::int32_t leader_epoch) {
   led_[partition] = leader_epoch;

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/cluster/coordinator_util.h"
 #include "sim/cluster/txn_coordinator.h"
 #include "sim/cluster/txn_records.h"
 #include "sim/log/record_batch.h"
