@@ -137,6 +137,9 @@ int bench_seek(const SeekArgs& a) {
     std::printf("  %d random seeks (seed %llu): mean %.3f s\n", a.random, static_cast<unsigned long long>(a.seed),
                 warm.total / std::max(warm.count, 1));
   }
+  warm.seek(duration_us - 1000000, "seek to end-1s");
+  warm.seek(duration_us - 1000, "seek to end-1ms");
+  warm.seek(duration_us, "seek to end");
   warm.seek(0, "seek to 0");
   warm.seek(duration_us, "seek 0 -> end (warm, forward)");
   if (remote != nullptr) print_memory(*remote);

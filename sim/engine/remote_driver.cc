@@ -75,13 +75,15 @@ void RemoteDriver::add_checkpoint(const std::string& bytes, int fd) const {
     ::close(fd);
     return;
   }
-  auto it = std::lower_bound(checkpoints_.begin(), checkpoints_.end(), n.events_executed,
-                             [](const Checkpoint& c, std::uint64_t e) { return c.events_executed < e; });
-  if (it != checkpoints_.end() && it->events_executed == n.events_executed) {
+  const auto key = [](const Checkpoint& c) { return std::pair(c.events_executed, c.sim_now_us); };
+  const Checkpoint added{n.pid, fd, n.sim_now_us, n.events_executed};
+  auto it = std::lower_bound(checkpoints_.begin(), checkpoints_.end(), added,
+                             [&](const Checkpoint& a, const Checkpoint& b) { return key(a) < key(b); });
+  if (it != checkpoints_.end() && key(*it) == key(added)) {
     ::close(fd);  // the same boundary: the one we have is as good
     return;
   }
-  checkpoints_.insert(it, Checkpoint{n.pid, fd, n.sim_now_us, n.events_executed});
+  checkpoints_.insert(it, added);
   while (checkpoints_.size() > std::max<std::size_t>(options_.max_checkpoints, 2)) {
     // Thin out: drop the interior checkpoint whose neighbours are closest together (never the first).
     std::size_t best = 1;

@@ -54,6 +54,7 @@ void Session::rebuild() {
   shown_us_ = run_->sim().now();
   finished_reported_ = false;
   report_time_us_ = -1;
+  report_events_ = UINT64_MAX;
   snapshot_dirty_ = true;
   apply_due_commands();
 }
@@ -98,6 +99,7 @@ void Session::after_change() {
     finished_reported_ = true;
     run_->finish();
     report_time_us_ = shown_us_;
+    report_events_ = run_->sim().events_executed();
   }
 }
 
@@ -138,13 +140,13 @@ bool Session::step_notable() {
 
 void Session::seek(TimeUs time_us) {
   if (time_us < shown_us_) rebuild();
-  report_time_us_ = -1;
+  report_due_ = true;
   advance_to(time_us, UINT64_MAX);
 }
 
 void Session::seek_event(std::uint64_t event_number) {
   if (event_number < run_->sim().events_executed()) rebuild();
-  report_time_us_ = -1;
+  report_due_ = true;
   while (run_->sim().events_executed() < event_number) {
     if (!step_one()) break;
   }
@@ -156,7 +158,7 @@ void Session::resume_from_checkpoint(const CommandLog& log) {
   commands_ = log;
   apply_due_commands();
   shown_us_ = run_->sim().now();
-  report_time_us_ = -1;
+  report_due_ = true;
   snapshot_dirty_ = true;
 }
 
@@ -187,10 +189,14 @@ TimeUs Session::next_pause_point_us() const {
 const Snapshot& Session::snapshot() {
   if (!snapshot_dirty_) return snapshot_;
   const TimeUs now = shown_us_;
-  if (report_time_us_ < 0 || now - report_time_us_ >= sec_to_us(1) || now == report_time_us_) {
-    if (report_time_us_ != now) run_->check_now();
+  // The report depends only on the run's state, so one made at the same event count is still exact.
+  const std::uint64_t events = run_->sim().events_executed();
+  if (events != report_events_ && (report_due_ || report_time_us_ < 0 || now - report_time_us_ >= sec_to_us(1))) {
+    run_->check_now();
     report_time_us_ = now;
+    report_events_ = events;
   }
+  report_due_ = false;
   snapshot_ = run_->snapshot();
   snapshot_.now_us = now;  // the shown time (the clock itself stays at the last event, see the header)
   snapshot_dirty_ = false;

@@ -86,6 +86,8 @@ class Session : public Driver, private TraceObserver {
   Snapshot snapshot_;
   bool snapshot_dirty_ = true;
   TimeUs report_time_us_ = -1;
+  std::uint64_t report_events_ = UINT64_MAX;  // events executed when the report was made
+  bool report_due_ = false;                    // a seek happened: refresh the report unless it is exact
   bool finished_reported_ = false;
 };
 
