@@ -217,3 +217,22 @@ TEST_CASE("committed transactions are read exactly once and aborted ones never, 
     for (const auto& [id, n] : times) CHECK(n == 1);
   }
 }
+
+TEST_CASE("the same seed gives the same trace hash with transactions, a fence and a broker crash") {
+  auto run = [](std::uint64_t seed) {
+    TxnCluster c(seed);
+    auto& p = c.txn_producer("enricher-0", "enricher-tx-0");
+    REQUIRE(c.init(p) == ErrorCode::kNone);
+    for (int txn = 0; txn < 3; ++txn) {
+      REQUIRE(p.begin_transaction() == ErrorCode::kNone);
+      c.produce(p, "out", 10);
+      if (txn == 1) c.sim.crash_node(c.brokers[0]->id());
+      REQUIRE(c.commit(p).has_value());
+    }
+    auto& successor = c.txn_producer("enricher-0b", "enricher-tx-0");
+    REQUIRE(c.init(successor) == ErrorCode::kNone);
+    c.read("rc", protocol::IsolationLevel::kReadCommitted);
+    return c.sim.trace().hash();
+  };
+  CHECK(run(81) == run(81));
+}
