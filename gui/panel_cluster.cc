@@ -24,6 +24,10 @@ namespace {
 constexpr const char* kBrokerPopup = "broker_faults";
 constexpr const char* kMemberPopup = "cluster_member_faults";
 constexpr std::size_t kMaxDotsDrawn = 3000;
+// Fixed polygon counts: ImGui's automatic count gives big circles 50+ segments, and every vertex costs
+// under a software rasterizer (docs/benchmarks.md, "Visualizer").
+constexpr int kBrokerSegments = 28;
+constexpr int kClientSegments = 14;
 
 // Node ids as the engine numbers them (sim/engine/run.h): brokers use their broker.id, the KRaft
 // controller is 1000, producers 2000+, consumers 3000+, processors 4000+.
@@ -184,9 +188,11 @@ void draw_cut(ImDrawList* draw, ImVec2 a, ImVec2 b, const Palette& pal, float em
 void draw_broker(ImDrawList* draw, const engine::BrokerView& b, const NodePlace& place, const Palette& pal,
                  float em, bool selected) {
   const ImU32 fill = broker_colour(b, pal);
-  if (b.is_controller) draw->AddCircle(place.centre, place.radius + em * 0.35f, pal.controller, 0, pal.line_px * 2.2f);
-  draw->AddCircleFilled(place.centre, place.radius, fill, 0);
-  draw->AddCircle(place.centre, place.radius, selected ? pal.text : with_alpha(pal.text, 0.5f), 0,
+  if (b.is_controller) {
+    draw->AddCircle(place.centre, place.radius + em * 0.35f, pal.controller, kBrokerSegments, pal.line_px * 2.2f);
+  }
+  draw->AddCircleFilled(place.centre, place.radius, fill, kBrokerSegments);
+  draw->AddCircle(place.centre, place.radius, selected ? pal.text : with_alpha(pal.text, 0.5f), kBrokerSegments,
                   selected ? pal.line_px * 2 : pal.line_px);
   const std::string id = fmt::format("B{}", b.id);
   const ImVec2 id_size = ImGui::CalcTextSize(id.c_str());
@@ -263,7 +269,7 @@ const ClientNode* draw_clients(ImDrawList* draw, const engine::Snapshot& snap, c
       if (const auto it = places.find(b); it != places.end()) draw->AddLine(at, it->second.centre, with_alpha(colour, 0.18f), pal.line_px);
     }
     if (const auto it = places.find(c.group->coordinator); it != places.end()) {
-      dashed_line(draw, at, it->second.centre, with_alpha(colour, 0.8f), pal.line_px * 1.2f, em * 0.35f);
+      dashed_line(draw, at, it->second.centre, with_alpha(colour, 0.8f), pal.line_px * 1.2f, em * 0.8f);
     }
   }
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -275,7 +281,7 @@ const ClientNode* draw_clients(ImDrawList* draw, const engine::Snapshot& snap, c
     const bool first_of_group = c.group != nullptr && (i == 0 || layout.clients[i - 1].group != c.group);
     if (c.member != nullptr) {
       const ImU32 fill = c.member->alive ? colours.of(c.group->group_id, pal) : pal.offline;
-      draw->AddCircleFilled(place.centre, place.radius, fill, 0);
+      draw->AddCircleFilled(place.centre, place.radius, fill, kClientSegments);
       const ImVec2 ts = ImGui::CalcTextSize(c.label.c_str());
       const float scale = std::min(1.0f, place.radius * 1.8f / std::max(ts.x, 1.0f));
       const float px = ImGui::GetFontSize() * std::max(scale, 0.6f);
@@ -291,7 +297,7 @@ const ClientNode* draw_clients(ImDrawList* draw, const engine::Snapshot& snap, c
                       colours.of(name, pal), name.c_str());
       }
     } else {
-      draw->AddCircleFilled(place.centre, place.radius, pal.text_dim, 0);
+      draw->AddCircleFilled(place.centre, place.radius, pal.text_dim, kClientSegments);
       const ImVec2 ls = ImGui::CalcTextSize(c.label.c_str());
       // Every other label goes a line higher so neighbours do not collide.
       const float y = place.centre.y - place.radius - ls.y * static_cast<float>(1 + label_row++ % 2);
@@ -367,7 +373,7 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
     for (const auto& b : snap.brokers) {
       draw->AddLine(c->second.centre, places.at(b.id).centre, with_alpha(pal.controller, 0.25f), pal.line_px);
     }
-    draw->AddCircleFilled(c->second.centre, c->second.radius, pal.controller, 0);
+    draw->AddCircleFilled(c->second.centre, c->second.radius, pal.controller, kBrokerSegments);
     const ImVec2 ls = ImGui::CalcTextSize("controller");
     draw->AddText(ImVec2(c->second.centre.x - ls.x * 0.5f, c->second.centre.y + c->second.radius + 2), pal.controller,
                   "controller");

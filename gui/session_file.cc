@@ -14,7 +14,7 @@ std::unique_ptr<engine::Driver> open_logged_run(const std::string& path, std::op
   }
   std::unique_ptr<engine::Driver> inner = make(source);
   if (inner == nullptr) {
-    error = path + ": cannot start the run";
+    if (error.empty()) error = path + ": cannot start the run";
     return nullptr;
   }
   RunOrigin origin;

@@ -14,7 +14,7 @@
 namespace kafkasim::gui {
 
 // Builds the Driver of a run: the scenario, the seed and the recorded commands, applied at their event
-// numbers (engine::Session's initial commands).
+// numbers (engine::Session's initial commands). May set the error of open_logged_run when it fails.
 using MakeDriver = std::function<std::unique_ptr<engine::Driver>(const record::ReplaySource& source)>;
 
 // Opens `path` with record::open_replay_source (`seed` overrides) and wraps the Driver `make` builds in a
