@@ -1,8 +1,10 @@
 #pragma once
-// Private to the Producer's .cc files: the batch, in-flight produce request and connection records.
+// Private to the Producer's .cc files: the batch, in-flight produce request, connection and transactional
+// request records.
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "sim/client/producer.h"
@@ -53,6 +55,41 @@ struct Producer::Connection {
     TimerId timeout{};
   };
   std::map<std::int32_t, Pending> requests;  // request() calls, by correlation id
+};
+
+// One transactional request (Kafka's TxnRequestHandler with its builder).
+struct Producer::TxnRequest {
+  enum class Op : std::uint8_t { kFindCoordinator, kInitProducerId, kAddPartitions, kAddOffsets, kTxnOffsetCommit, kEndTxn };
+  Op op = Op::kFindCoordinator;
+  TxnDone done;                 // the application call this request completes (empty: none)
+  std::int8_t key_type = 1;     // kFindCoordinator: 1 TRANSACTION, 0 GROUP
+  std::string key;              // kFindCoordinator: transactional.id or group.id
+  std::vector<protocol::TopicPartition> partitions;          // kAddPartitions
+  std::map<protocol::TopicPartition, std::int64_t> offsets;  // kAddOffsets / kTxnOffsetCommit: still to commit
+  GroupMetadata group;                              // kAddOffsets / kTxnOffsetCommit
+  bool committed = false;       // kEndTxn
+  bool epoch_bump = false;      // kInitProducerId: KIP-360, sent with the current producer id and epoch
+  TimeUs retry_at_us = 0;       // a retried request waits retry.backoff.ms
+
+  int priority() const {  // Kafka: TxnRequestHandler.Priority
+    switch (op) {
+      case Op::kFindCoordinator: return 0;
+      case Op::kInitProducerId: return 1;
+      case Op::kEndTxn: return 3;
+      default: return 2;
+    }
+  }
+  const char* name() const {
+    switch (op) {
+      case Op::kFindCoordinator: return "FindCoordinator";
+      case Op::kInitProducerId: return "InitProducerId";
+      case Op::kAddPartitions: return "AddPartitionsToTxn";
+      case Op::kAddOffsets: return "AddOffsetsToTxn";
+      case Op::kTxnOffsetCommit: return "TxnOffsetCommit";
+      case Op::kEndTxn: return "EndTxn";
+    }
+    return "?";
+  }
 };
 
 }  // namespace kafkasim::client
