@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,10 +27,12 @@ std::unique_ptr<RemoteDriver> RemoteDriver::open(const server::ServerSpec& spec,
     error = d->error_.empty() ? "the simulation server did not start" : d->error_;
     return nullptr;
   }
+  d->start_explorer();
   return d;
 }
 
 RemoteDriver::~RemoteDriver() {
+  stop_explorer();
   disconnect();
   for (const Checkpoint& c : checkpoints_) ::close(c.fd);
   checkpoints_.clear();
@@ -45,8 +48,54 @@ void RemoteDriver::disconnect() const {
   server_fd_ = -1;
 }
 
+void RemoteDriver::start_explorer() {
+  stop_explorer();
+  if (!options_.explore || state_.finished || server_fd_ < 0) return;
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return;
+  std::string answer;
+  const bool ok = call(server_fd_, Op::kExplore, {}, Op::kExplorerStarted, answer, {sv[1]});
+  ::close(sv[1]);
+  if (!ok) {
+    ::close(sv[0]);
+    disconnect();
+    return;
+  }
+  codec::Reader r(answer);
+  explorer_pid_ = static_cast<pid_t>(r.i64());
+  explorer_fd_ = sv[0];
+}
+
+void RemoteDriver::stop_explorer() const {
+  if (explorer_fd_ >= 0) ::close(explorer_fd_);  // the explorer sees the hang-up within 1 s of sim time
+  explorer_fd_ = -1;
+  explorer_pid_ = -1;
+}
+
+void RemoteDriver::drain_explorer(bool block) const {
+  while (explorer_fd_ >= 0) {
+    pollfd p{explorer_fd_, POLLIN, 0};
+    if (!block && ::poll(&p, 1, 0) <= 0) return;
+    Op op;
+    std::string notice;
+    std::vector<int> fds;
+    if (!server::recv_frame(explorer_fd_, op, notice, &fds)) {
+      stop_explorer();  // it reached the end (or failed)
+      return;
+    }
+    if (op == Op::kCheckpoint && fds.size() == 1) {
+      add_checkpoint(notice, fds[0]);
+    } else {
+      for (int f : fds) ::close(f);
+    }
+  }
+}
+
+void RemoteDriver::wait_explored() { drain_explorer(true); }
+
 bool RemoteDriver::call(int fd, Op op, const std::string& payload, Op expect, std::string& answer,
                         const std::vector<int>& fds) const {
+  drain_explorer(false);
   if (fd < 0 || !server::send_frame(fd, op, payload, fds)) return false;
   return receive(fd, expect, answer);
 }
@@ -188,6 +237,7 @@ void RemoteDriver::seek_event(std::uint64_t event_number) {
 
 void RemoteDriver::apply(const Command& command) {
   if (state_.finished || server_fd_ < 0) return;  // as Session::apply: the run is over
+  stop_explorer();  // it explores a future that no longer happens
   const std::uint64_t at = state_.events_executed;
   commands_.erase(std::remove_if(commands_.begin(), commands_.end(), [&](const auto& c) { return c.first > at; }),
                   commands_.end());
@@ -198,7 +248,7 @@ void RemoteDriver::apply(const Command& command) {
   }
   codec::Writer w;
   codec::encode(w, command);
-  request_state(Op::kApply, w.bytes());
+  if (request_state(Op::kApply, w.bytes())) start_explorer();
 }
 
 const Snapshot& RemoteDriver::snapshot() {
@@ -235,6 +285,7 @@ std::vector<EventView> RemoteDriver::recent_events(std::size_t max, const std::s
 std::vector<pid_t> RemoteDriver::process_ids() const {
   std::vector<pid_t> out{root_pid_};
   if (server_pid_ > 0) out.push_back(server_pid_);
+  if (explorer_pid_ > 0) out.push_back(explorer_pid_);
   for (const Checkpoint& c : checkpoints_) out.push_back(c.pid);
   return out;
 }

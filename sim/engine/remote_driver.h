@@ -9,7 +9,9 @@
 //
 // Seeks: forward seeks run on in the current server unless a checkpoint lies between now and the target;
 // otherwise the newest checkpoint at or before the target is woken with the whole command log and becomes
-// the server. Applying a command discards the checkpoints taken after that event boundary. At most
+// the server. An explorer process runs ahead to the end after open and after each command (sim_server.h),
+// so forward seeks find checkpoints too. Applying a command stops the explorer and discards the
+// checkpoints taken after that event boundary. At most
 // `max_checkpoints` are kept: when more arrive, the one whose neighbours are closest in sim time goes (the
 // start of the run is always kept).
 #include <cstdint>
@@ -27,6 +29,7 @@ namespace kafkasim::engine {
 struct RemoteOptions {
   std::string exec_path;            // "" forks the server from this process; else fork+exec (see spawn_root)
   std::size_t max_checkpoints = 40;
+  bool explore = true;              // run an explorer ahead to the end after open and after each command
 };
 
 class RemoteDriver : public Driver {
@@ -64,6 +67,10 @@ class RemoteDriver : public Driver {
   const Session::CommandLog& commands() const { return commands_; }
   // Process ids of the root, the current server and every checkpoint (for memory figures).
   std::vector<pid_t> process_ids() const;
+  // An explorer is still running ahead (its checkpoints arrive between requests).
+  bool exploring() const { return explorer_fd_ >= 0; }
+  // Blocks until the explorer has reached the end of the run (or stopped), taking its checkpoints.
+  void wait_explored();
   // False once the server connection failed (the Driver then stands still).
   bool connected() const { return server_fd_ >= 0; }
 
@@ -78,6 +85,10 @@ class RemoteDriver : public Driver {
   void add_checkpoint(const std::string& notice, int fd) const;
   void drop_checkpoint(std::size_t index) const;
   void disconnect() const;
+  void start_explorer();
+  void stop_explorer() const;
+  // Takes the checkpoint notices the explorer has sent so far (`block`: until it ends).
+  void drain_explorer(bool block) const;
   // Wakes checkpoint `index` with a seek request (op kSeek / kSeekEvent and its payload).
   void wake(std::size_t index, server::Op op, const std::string& payload);
 
@@ -86,6 +97,8 @@ class RemoteDriver : public Driver {
   int control_fd_ = -1;
   mutable int server_fd_ = -1;
   mutable pid_t server_pid_ = -1;
+  mutable int explorer_fd_ = -1;
+  mutable pid_t explorer_pid_ = -1;
   server::StateReply state_;
   std::vector<TimelineMark> marks_;
   Session::CommandLog commands_;

@@ -8,7 +8,9 @@
 #include <memory>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -228,6 +230,7 @@ struct Request {
   Command command;
   std::string prefix;
   bool result = true;
+  int fd = -1;  // explore: the explorer's socket
 };
 
 struct Server {
@@ -237,7 +240,10 @@ struct Server {
   TimeUs stop_us = 0;
   std::size_t marks_sent = 0;
   bool end_checkpointed = false;
+  int nice = 0;  // the server's priority (an explorer runs at nice + kExplorerNice)
 };
+
+constexpr int kExplorerNice = 5;
 
 [[noreturn]] void quit() { ::_exit(0); }
 
@@ -270,6 +276,7 @@ bool decode_request(Op op, const std::string& payload, Request& req) {
     case Op::kStepEvent:
     case Op::kStepNotable:
     case Op::kSnapshot:
+    case Op::kExplore:
       break;
     default:
       return false;
@@ -384,6 +391,7 @@ bool checkpoint(Server& s, Request& req) {
     const pid_t child = ::fork();
     if (child == 0) {
       ::close(sv[1]);
+      ::setpriority(PRIO_PROCESS, 0, s.nice);  // a checkpoint of an explorer runs niced; may not be allowed
       s.fd = fds[0];
       s.marks_sent = 0;
       s.session->resume_from_checkpoint(log);
@@ -394,17 +402,67 @@ bool checkpoint(Server& s, Request& req) {
   }
 }
 
+[[noreturn]] void serve(Server& s, std::optional<Request> pending);
+
+// True when the GUI closed the explorer's socket (it never writes to it).
+bool hung_up(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+// The explorer (see the header): runs to the end in 1 s steps of sim time, checkpointing on the way.
+[[noreturn]] void explore(Server& s, int fd) {
+  ::close(s.fd);
+  s.fd = fd;
+  ::setpriority(PRIO_PROCESS, 0, s.nice + kExplorerNice);
+  Session& session = *s.session;
+  while (!session.finished()) {
+    Request req;
+    req.op = Op::kAdvance;
+    req.time_us = std::min(session.duration_us(), session.now_us() + sec_to_us(1));
+    req.count = UINT64_MAX;
+    while (!execute(s, req)) {
+      Request woken;
+      if (checkpoint(s, woken)) serve(s, woken);
+    }
+    if (hung_up(fd)) quit();
+  }
+  if (!s.end_checkpointed) {
+    s.end_checkpointed = true;
+    Request woken;
+    if (checkpoint(s, woken)) serve(s, woken);
+  }
+  quit();
+}
+
 [[noreturn]] void serve(Server& s, std::optional<Request> pending) {
   for (;;) {
     if (!pending) {
       Op op;
       std::string payload;
-      if (!recv_frame(s.fd, op, payload)) quit();
+      std::vector<int> fds;
+      if (!recv_frame(s.fd, op, payload, &fds)) quit();
       Request req;
       if (!decode_request(op, payload, req)) quit();  // a protocol error: the GUI sees EOF
+      if (op == Op::kExplore) {
+        if (fds.size() != 1) quit();
+        req.fd = fds[0];
+      } else {
+        for (int f : fds) ::close(f);
+      }
       pending = req;
     }
     Request& req = *pending;
+    if (req.op == Op::kExplore) {
+      const pid_t pid = ::fork();
+      if (pid == 0) explore(s, req.fd);
+      ::close(req.fd);
+      codec::Writer w;
+      w.i64(pid);
+      send_or_quit(s.fd, Op::kExplorerStarted, w.take());
+      pending.reset();
+      continue;
+    }
     if (req.op == Op::kSnapshot) {
       codec::Writer w;
       codec::encode(w, s.session->snapshot());
@@ -459,6 +517,7 @@ bool checkpoint(Server& s, Request& req) {
   Server s;
   s.fd = fd;
   s.interval_us = std::max<TimeUs>(spec.checkpoint_interval_us, 1);
+  s.nice = ::getpriority(PRIO_PROCESS, 0);
   s.session = std::make_unique<Session>(std::move(sc), std::move(options), std::move(spec.initial_commands));
   Request woken;
   if (checkpoint(s, woken)) serve(s, woken);  // the start of the run is always a checkpoint

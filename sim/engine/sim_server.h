@@ -14,6 +14,10 @@
 //             request (seek t / seek_event n, the session's command log, and a fresh socket passed with
 //             SCM_RIGHTS) makes it fork again: the new child becomes the server at the checkpoint and runs
 //             on to the target; the checkpoint stays frozen for the next seek. EOF ends a checkpoint.
+//   explorer   forked from the server on request (after open, and after each new command): runs on to the
+//             end of the run at a lower priority, checkpointing on the way (notices on its own socket, which
+//             the GUI drains before each request), then exits; it stops when the GUI closes its socket. So a
+//             few seconds after opening, any point of the run, forward or backward, is near a checkpoint.
 // The GUI keeps the list of checkpoints (it receives each one's socket with SCM_RIGHTS), ends the current
 // server by closing its socket, and discards checkpoints later than a newly applied command. A process
 // whose socket is closed exits; SIGPIPE is ignored and a failed write ends the process too. When the GUI
@@ -51,10 +55,11 @@ struct ServerSpec {
 enum class Op : std::uint8_t {
   // GUI -> server
   kOpen = 1, kAdvance, kStepEvent, kStepNotable, kSeek, kSeekEvent, kApply, kSnapshot, kEvents,
+  kExplore,  // with a socket: fork an explorer that runs ahead to the end, sending its checkpoints there
   // GUI -> checkpoint
   kWake,
   // server -> GUI
-  kState, kCheckpoint, kSnapshotReply, kEventsReply, kError,
+  kState, kCheckpoint, kSnapshotReply, kEventsReply, kError, kExplorerStarted,
 };
 
 // The server's answer to every request that changes the run.

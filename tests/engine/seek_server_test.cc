@@ -28,7 +28,7 @@ scenario::Scenario parse() {
   return *r.scenario;
 }
 
-std::unique_ptr<engine::RemoteDriver> open_remote(std::size_t max_checkpoints = 40) {
+std::unique_ptr<engine::RemoteDriver> open_remote(std::size_t max_checkpoints = 40, bool explore = true) {
   engine::server::ServerSpec spec;
   spec.scenario_text = kScenario;
   spec.scenario_source = "seek_test.yaml";
@@ -36,6 +36,7 @@ std::unique_ptr<engine::RemoteDriver> open_remote(std::size_t max_checkpoints = 
   spec.checkpoint_interval_us = sec_to_us(5);
   engine::RemoteOptions options;
   options.max_checkpoints = max_checkpoints;
+  options.explore = explore;
   std::string error;
   auto d = engine::RemoteDriver::open(spec, options, error);
   INFO(error);
@@ -162,7 +163,7 @@ TEST_CASE("a seek to t gives the same trace hash and snapshot as playing to t") 
 }
 
 TEST_CASE("a command applied after a backward seek discards the later checkpoints and that future") {
-  auto remote = open_remote();
+  auto remote = open_remote(40, false);  // no explorer: it would bring new checkpoints of the new future
   engine::Session local(parse(), {});
   remote->seek(sec_to_us(30));
   const std::size_t before = remote->checkpoints().size();
@@ -179,6 +180,25 @@ TEST_CASE("a command applied after a backward seek discards the later checkpoint
   }
   CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
   CHECK(remote->snapshot().brokers.at(2).status == engine::NodeStatus::kPaused);
+}
+
+TEST_CASE("the explorer checkpoints the whole run ahead, so a first forward seek wakes its checkpoint") {
+  auto remote = open_remote();
+  engine::Session local(parse(), {});
+  remote->wait_explored();
+  CHECK_FALSE(remote->exploring());
+  REQUIRE(remote->checkpoints().size() == 9);  // 0, 5 s ... 35 s and the end (after its final check)
+  CHECK(remote->checkpoints().back().sim_now_us == kDurationUs);
+  remote->seek(sec_to_us(37));
+  local.seek(sec_to_us(37));
+  CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
+  remote->apply(command(engine::CommandKind::kCrashBroker, 3));
+  local.apply(command(engine::CommandKind::kCrashBroker, 3));
+  CHECK(remote->exploring());  // a new explorer for the new future
+  remote->wait_explored();
+  remote->seek(sec_to_us(40));
+  local.seek(sec_to_us(40));
+  CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
 }
 
 TEST_CASE("at most max_checkpoints are kept and the start of the run is one of them") {
