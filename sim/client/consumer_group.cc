@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "sim/assign/assignor.h"
 #include "sim/client/consumer.h"
+#include "sim/client/partition_list.h"
 #include "sim/client/consumer_internal.h"
 #include "sim/core/assert.h"
 #include "sim/core/simulation.h"
@@ -15,14 +15,6 @@ namespace kafkasim::client {
 
 using protocol::ErrorCode;
 using protocol::TopicPartition;
-
-namespace {
-std::string list(const std::vector<TopicPartition>& tps) {
-  std::vector<std::string> s;
-  for (const auto& tp : tps) s.push_back(tp.str());
-  return fmt::format("[{}]", fmt::join(s, ", "));
-}
-}  // namespace
 
 bool Consumer::cooperative() const {
   // Kafka: the rebalance protocol is COOPERATIVE when every configured assignor supports it.
@@ -267,7 +259,7 @@ void Consumer::on_assignment(std::vector<TopicPartition> assigned) {
   }
   for (const auto& tp : added) assigned_[tp] = std::make_unique<PartitionState>();
   trace("consumer.assignment", fmt::format("member {} generation {} owns {} (added {}, revoked {})", member_id_,
-                                           generation_, list(assignment()), list(added), list(revoked)));
+                                           generation_, partition_list(assignment()), partition_list(added), partition_list(revoked)));
   member_event(MemberChange::kAssigned, added);
 }
 

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
+#include "sim/client/partition_list.h"
 #include "sim/client/producer.h"
 #include "sim/client/producer_internal.h"
 #include "sim/core/assert.h"
@@ -17,13 +17,6 @@ using protocol::ErrorCode;
 using protocol::TopicPartition;
 
 namespace {
-
-std::string list(const std::vector<TopicPartition>& tps) {
-  std::vector<std::string> s;
-  for (const auto& tp : tps) s.push_back(tp.str());
-  return fmt::format("[{}]", fmt::join(s, ", "));
-}
-
 // Kafka: AddPartitionsToTxnHandler.ADD_PARTITIONS_RETRY_BACKOFF_MS, used for CONCURRENT_TRANSACTIONS on the
 // first partition of a transaction (the previous transaction is still completing).
 constexpr std::int64_t kAddPartitionsRetryBackoffMs = 20;
@@ -325,7 +318,7 @@ void Producer::txn_add_partitions_done(std::shared_ptr<TxnRequest> r, const prot
   }
   partitions_in_txn_.insert(r->partitions.begin(), r->partitions.end());
   txn_started_ = true;
-  txn_trace(fmt::format("added {} to the transaction", list(r->partitions)));
+  txn_trace(fmt::format("added {} to the transaction", partition_list(r->partitions)));
   schedule_drain(0);  // their batches may go now
 }
 
