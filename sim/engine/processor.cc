@@ -145,8 +145,9 @@ void Processor::init(Instance& in) {
     }
     if (fenced(e)) return become_zombie(in, e, "init_transactions");
     // max.block.ms passed while the coordinator was unavailable: the application tries again.
-    trace(in, "processor.retry", fmt::format("init_transactions failed with {}; again", protocol::error_name(e)));
-    init(in);
+    trace(in, "processor.retry",
+          fmt::format("init_transactions failed with {}; again after retry.backoff.ms", protocol::error_name(e)));
+    in.producer->after(ms_to_us(in.producer->config().retry_backoff_ms), guarded(in, [this, &in] { init(in); }));
   }));
 }
 

@@ -15,6 +15,10 @@ namespace kafkasim::engine {
 
 // Drives one producer from its ProducerSpec: a rate (count per period, integer math) or a count sent as
 // fast as the producer accepts, keys from the key pattern, values of value_size bytes.
+// With transactional.id set, the application calls init_transactions first (again after a restart) and
+// sends its records in transactions committed every kTxnIntervalUs; an abortable error aborts the
+// transaction (its records are not resent); a fenced producer sends nothing more until restarted.
+// Records the application cannot send (process down, no transaction possible yet) are skipped.
 class ProducerWorkload {
  public:
   ProducerWorkload(Run& run, const scenario::ProducerSpec& spec, client::Producer& producer, std::uint64_t& next_id)
@@ -66,8 +70,34 @@ class ProducerWorkload {
     return std::nullopt;
   }
 
+  static constexpr TimeUs kTxnIntervalUs = 100'000;
+
+  // A transactional application: true when a record may be sent now (a transaction is open).
+  bool in_transaction() {
+    switch (producer_.txn_state()) {
+      case client::TxnState::kUninitialized:
+        if (init_incarnation_ != producer_.incarnation()) {
+          init_incarnation_ = producer_.incarnation();
+          producer_.init_transactions([](protocol::ErrorCode) {});
+        }
+        return false;
+      case client::TxnState::kReady:
+        if (producer_.begin_transaction() != protocol::ErrorCode::kNone) return false;
+        producer_.after(kTxnIntervalUs, [this] {
+          producer_.commit_transaction([this](protocol::ErrorCode e) {
+            if (e != protocol::ErrorCode::kNone && producer_.txn_state() == client::TxnState::kAbortableError) {
+              producer_.abort_transaction([](protocol::ErrorCode) {});
+            }
+          });
+        });
+        return true;
+      case client::TxnState::kInTransaction: return true;
+      default: return false;  // committing, aborting, fenced
+    }
+  }
+
   void send_one() {
-    if (!producer_.is_up()) {
+    if (!producer_.is_up() || (producer_.transactional() && !in_transaction())) {
       ++sent_;  // the application could not send while its process was down
       return;
     }
@@ -92,6 +122,7 @@ class ProducerWorkload {
   Rng rng_;
   std::int64_t sent_ = 0;
   bool running_ = false;
+  std::uint64_t init_incarnation_ = 0;  // the producer incarnation init_transactions was called in
 };
 
 }  // namespace kafkasim::engine
