@@ -3,8 +3,8 @@
 // every broker-to-broker link, links the network cuts drawn red and broken,
 // and requests in flight as dots moving along the links by their sent/arrive times. Clients sit in a row
 // at the bottom: producers, every consumer group member (in its group's colour, with a dashed line to
-// its group coordinator and faint lines to the leaders it fetches from) and any other node seen in
-// flight or in a cut. Right-click a broker or a member for faults.
+// its group coordinator; hovering a member shows the leaders it fetches from) and any other node seen
+// in flight or in a cut. Right-click a broker or a member for faults.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -253,27 +253,40 @@ std::set<std::int32_t> fetch_leaders(const engine::MemberView& m, const std::map
   return out;
 }
 
-// Producers, consumer group members (in their group's colour, numbered inside, the group's name above;
-// a dashed line to the group coordinator and faint lines to the leaders they fetch from) and other
-// nodes seen on the network. Returns the client under the mouse, if any.
+// The client under the mouse, if any.
+const ClientNode* client_at(const ClusterLayout& layout, ImVec2 mouse) {
+  for (const ClientNode& c : layout.clients) {
+    const NodePlace& place = layout.places.at(c.id);
+    if (std::hypot(mouse.x - place.centre.x, mouse.y - place.centre.y) <= place.radius + 2) return &c;
+  }
+  return nullptr;
+}
+
+// Producers, consumer group members (in their group's colour, numbered inside, the group's name above,
+// a dashed line to the group coordinator; the member under the mouse also shows lines to the leaders it
+// fetches from - drawn for every member they cost a quarter of the frame under llvmpipe and hide the
+// ring) and other nodes seen on the network. Returns the client under the mouse, if any.
 const ClientNode* draw_clients(ImDrawList* draw, const engine::Snapshot& snap, const ClusterLayout& layout,
                                const GroupColours& colours, const Palette& pal, float em) {
   const auto& places = layout.places;
-  std::map<std::string, std::int32_t> leaders;
-  for (const auto& p : snap.partitions) leaders[fmt::format("{}-{}", p.topic, p.partition)] = p.leader;
-  for (const ClientNode& c : layout.clients) {
-    if (c.member == nullptr || !c.member->alive) continue;
-    const ImVec2 at = places.at(c.id).centre;
-    const ImU32 colour = colours.of(c.group->group_id, pal);
-    for (std::int32_t b : fetch_leaders(*c.member, leaders)) {
-      if (const auto it = places.find(b); it != places.end()) draw->AddLine(at, it->second.centre, with_alpha(colour, 0.18f), pal.line_px);
-    }
-    if (const auto it = places.find(c.group->coordinator); it != places.end()) {
-      dashed_line(draw, at, it->second.centre, with_alpha(colour, 0.8f), pal.line_px * 1.2f, em * 0.8f);
+  const ClientNode* hovered = client_at(layout, ImGui::GetIO().MousePos);
+  if (hovered != nullptr && hovered->member != nullptr) {
+    std::map<std::string, std::int32_t> leaders;
+    for (const auto& p : snap.partitions) leaders[fmt::format("{}-{}", p.topic, p.partition)] = p.leader;
+    const ImVec2 at = places.at(hovered->id).centre;
+    for (std::int32_t b : fetch_leaders(*hovered->member, leaders)) {
+      if (const auto it = places.find(b); it != places.end()) {
+        draw->AddLine(at, it->second.centre, with_alpha(colours.of(hovered->group->group_id, pal), 0.6f), pal.line_px);
+      }
     }
   }
-  const ImVec2 mouse = ImGui::GetIO().MousePos;
-  const ClientNode* hovered = nullptr;
+  for (const ClientNode& c : layout.clients) {
+    if (c.member == nullptr || !c.member->alive) continue;
+    if (const auto it = places.find(c.group->coordinator); it != places.end()) {
+      dashed_line(draw, places.at(c.id).centre, it->second.centre, with_alpha(colours.of(c.group->group_id, pal), 0.8f),
+                  pal.line_px * 1.2f, em * 0.8f);
+    }
+  }
   int label_row = 0;
   for (std::size_t i = 0; i < layout.clients.size(); ++i) {
     const ClientNode& c = layout.clients[i];
@@ -303,7 +316,6 @@ const ClientNode* draw_clients(ImDrawList* draw, const engine::Snapshot& snap, c
       const float y = place.centre.y - place.radius - ls.y * static_cast<float>(1 + label_row++ % 2);
       draw->AddText(ImVec2(inside_x(draw, place.centre.x - ls.x * 0.5f, ls.x), y), pal.text_dim, c.label.c_str());
     }
-    if (std::hypot(mouse.x - place.centre.x, mouse.y - place.centre.y) <= place.radius + 2) hovered = &c;
   }
   return hovered;
 }
@@ -319,7 +331,7 @@ void client_tooltip(const ClientNode& c, const engine::Snapshot& snap) {
     std::map<std::string, std::int32_t> leaders;
     for (const auto& p : snap.partitions) leaders[fmt::format("{}-{}", p.topic, p.partition)] = p.leader;
     const auto from = fetch_leaders(m, leaders);
-    ImGui::Text("fetches from %s", from.empty() ? "nobody" : fmt::format("B{}", fmt::join(from, ", B")).c_str());
+    ImGui::Text("fetches from %s (the lines)", from.empty() ? "nobody" : fmt::format("B{}", fmt::join(from, ", B")).c_str());
     ImGui::TextWrapped("assigned: %s", m.assigned.empty() ? "nothing" : fmt::format("{}", fmt::join(m.assigned, ", ")).c_str());
     ImGui::TextDisabled("right-click to kill it");
   } else {
