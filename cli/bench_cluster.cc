@@ -202,8 +202,12 @@ int run(std::int64_t records) {
               n / ceil_wall, ceil_wall, n / ceil_cpu, per_batch);
   std::printf("cluster / ceiling: %.1f%% (wall), %.1f%% (CPU)\n", 100.0 * ceil_wall / c.wall_secs,
               100.0 * ceil_cpu / c.cpu_secs);
-  std::printf("goals: >= 2,000,000 records/s wall: %s; >= 20%% of the ceiling: %s\n",
-              n / c.wall_secs >= 2e6 ? "met" : "MISSED", ceil_wall / c.wall_secs >= 0.2 ? "met" : "MISSED");
+  // On a shared machine the process gets less than a core: wall time then exceeds CPU time, and the CPU
+  // figure is what one idle core does. Both are judged; the share of a core says which one to trust.
+  std::printf("goals: >= 2,000,000 records/s: CPU time %s, wall time %s (the process had %.2f of a core); "
+              ">= 20%% of the ceiling: %s\n",
+              n / c.cpu_secs >= 2e6 ? "met" : "MISSED", n / c.wall_secs >= 2e6 ? "met" : "MISSED",
+              c.cpu_secs / c.wall_secs, ceil_wall / c.wall_secs >= 0.2 ? "met" : "MISSED");
   return 0;
 }
 
