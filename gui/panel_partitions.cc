@@ -142,7 +142,7 @@ void replica_row(const engine::PartitionView& p, const engine::ReplicaView& r, c
   text_coloured(r.online ? pal.text : pal.offline, "%s", numbers.c_str());
 }
 
-float lane_height() { return ImGui::GetFontSize() * 0.85f; }
+float lane_height() { return ImGui::GetFontSize() * 0.9f; }
 
 // One lane per group below the replica strips, on the same offset scale: the committed offset (filled
 // triangle, pointing down), the fetch position (hollow, pointing up) and between them a bar for records
@@ -153,7 +153,7 @@ void group_lanes(const engine::PartitionView& p, const OffsetScale& base, float 
   if (lanes == 0) return;
   const Palette& pal = state.palette;
   const float lane_h = lane_height();
-  const float small_px = ImGui::GetFontSize() * 0.8f;
+  const float small_px = ImGui::GetFontSize() * 0.75f;
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const float avail = ImGui::GetContentRegionAvail().x;
   ImDrawList* draw = ImGui::GetWindowDrawList();
@@ -163,7 +163,7 @@ void group_lanes(const engine::PartitionView& p, const OffsetScale& base, float 
   s.x1 = origin.x + std::max(avail - numbers_w, label_w + 20);
   if (!p.groups.empty()) draw->AddText(font, small_px, origin, pal.text_dim, "groups");
   const float h = lane_h * 0.7f;
-  const float name_x = s.x1 + ImGui::GetStyle().ItemSpacing.x;
+  const float name_x = s.x1 + h * 0.5f + ImGui::GetStyle().ItemSpacing.x;
   draw->PushClipRect(origin, ImVec2(origin.x + avail, origin.y + lane_h * static_cast<float>(lanes)), true);
   for (std::size_t g = 0; g < p.groups.size() && g < lanes; ++g) {
     const auto& go = p.groups[g];
@@ -223,8 +223,10 @@ void draw_partitions_panel(const engine::Snapshot& snap, GuiState& state) {
     lanes = std::max(lanes, p.groups.size());
   }
   const float line_h = ImGui::GetTextLineHeightWithSpacing();
-  const float item_h = line_h * static_cast<float>(max_replicas + 1) + lane_height() * static_cast<float>(lanes) +
-                       ImGui::GetStyle().ItemSpacing.y * 3;
+  // The header and each replica row take a line plus item spacing; the lanes follow.
+  const float spacing_y = ImGui::GetStyle().ItemSpacing.y;
+  const float item_h = (line_h + spacing_y) * static_cast<float>(max_replicas + 1) +
+                       lane_height() * static_cast<float>(lanes) + spacing_y * 2;
   const GroupColours colours(snap);
   if (!ImGui::BeginChild("##partitions", ImVec2(0, 0), false)) {
     ImGui::EndChild();
