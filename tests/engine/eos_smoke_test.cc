@@ -1,5 +1,3 @@
-#include <iostream>
-
 #include "eos_test_util.h"
 
 using namespace kafkasim;
@@ -12,7 +10,7 @@ TEST_CASE("a processor without faults writes every input exactly once") {
   run.start();
   run.sim().run_until(run.duration_us());
   const check::Report rep = run.check_now();
-  std::cout << check::render_text(rep);
+  INFO(check::render_text(rep));
   const check::ProcessorCounts& p = test::processor_counts(rep);
   CHECK(p.inputs == 1000);
   CHECK(p.outputs == 1000);

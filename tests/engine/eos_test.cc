@@ -56,7 +56,7 @@ std::int64_t lookup_int(engine::Run& run, const std::string& function, const std
 
 TEST_CASE("crashes of the processor and of a broker at random moments leave every input committed once, in order") {
 #ifdef __SANITIZE_ADDRESS__
-  const std::uint64_t seeds = 3;
+  const std::uint64_t seeds = 2;
 #else
   const std::uint64_t seeds = 30;
 #endif
