@@ -74,12 +74,17 @@ ImU32 contrast_text(ImU32 bg) {
 }
 
 bool chip(const char* text, ImU32 colour, const char* tooltip) {
+  // Square corners and no border: a rounded, bordered button is ~30 times the vertices of a plain
+  // rectangle, and the groups view shows hundreds of chips (docs/benchmarks.md, "Visualizer").
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameRounding, 0.0f);
+  ImGui::PushStyleVar(ImGuiStyleVar_FrameBorderSize, 0.0f);
   ImGui::PushStyleColor(ImGuiCol_Button, colour);
   ImGui::PushStyleColor(ImGuiCol_ButtonHovered, with_alpha(colour, 0.8f));
   ImGui::PushStyleColor(ImGuiCol_ButtonActive, colour);
   ImGui::PushStyleColor(ImGuiCol_Text, contrast_text(colour));
   const bool clicked = ImGui::SmallButton(text);
   ImGui::PopStyleColor(4);
+  ImGui::PopStyleVar(2);
   if (tooltip != nullptr && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tooltip);
   return clicked;
 }
