@@ -136,7 +136,12 @@ void run_frame(engine::Driver& driver, GuiState& state, double wall_dt_s) {
   timeline.finished = driver.finished();
   timeline.marks = &driver.marks();
   std::vector<engine::EventView> events;
-  if (state.open.events) events = driver.recent_events(kEventLogFetch, "");
+  if (state.open.events) {
+    events = driver.recent_events(kEventLogFetch, "");
+    if (events.size() >= kEventLogFetch && count_shown_kinds(events, state) < kEventLogFew) {
+      events = driver.recent_events(kEventLogFetchMax, "");
+    }
+  }
 
   draw_main_menu(snap, state);
   const ImVec2 display = ImGui::GetIO().DisplaySize;

@@ -14,6 +14,10 @@
 namespace kafkasim::gui {
 
 inline constexpr std::size_t kEventLogFetch = 5000;  // latest events fetched for the log each frame
+// When fewer than kEventLogFew of those are of a shown kind (a reconnect storm: thousands of hidden
+// net.* events a second), the log fetches up to this many (engine::Session keeps 20,000).
+inline constexpr std::size_t kEventLogFew = 100;
+inline constexpr std::size_t kEventLogFetchMax = 20000;
 inline constexpr std::size_t kEventLogMax = 1000;    // rows the log shows (after filtering)
 
 void run_frame(engine::Driver& driver, GuiState& state, double wall_dt_s);

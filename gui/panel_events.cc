@@ -1,9 +1,11 @@
 // Event log: the latest events of the run (number, sim time, node, kind, details), filterable with
 // ImGui's text filter ("elect", "-Fetch") and by kind (the Kinds menu: a checkbox per kind with its
-// count; the routine chatter of kDefaultHiddenKinds starts hidden). Consecutive events of one kind
-// collapse into one row "kind x N" (the latest of them) unless unticked. Follows the newest event unless
+// count; the routine chatter of kDefaultHiddenKinds starts hidden; a run of hidden events shows as one
+// dim row counting them by kind, so a flood stays visible). Consecutive events of one kind collapse into
+// one row "kind x N" (the latest of them) unless unticked. Follows the newest event unless
 // unticked. Click an event to seek the run to it (Driver::seek_event). ImGuiListClipper keeps long logs
 // cheap.
+#include <algorithm>
 #include <map>
 
 #include <fmt/format.h>
@@ -33,32 +35,50 @@ ImU32 event_colour(const std::string& kind, const Palette& pal) {
   return pal.text;
 }
 
-// A row of the log: the latest event of a run of `count` consecutive events of one kind.
+// A row of the log: the latest event (`index`) of a run of `count` consecutive events of one kind, or
+// of a run of consecutive events of hidden kinds (`hidden`; the run starts at `first`).
 struct Row {
+  std::size_t first = 0;
   std::size_t index = 0;
   std::size_t count = 1;
+  bool hidden = false;
 };
 
-// Rows shown: not hidden by kind, passing the text filter, collapsed when asked; the last kEventLogMax.
+// Rows shown: hidden kinds folded into one dim row per run, the rest passing the text filter, collapsed
+// when asked; the last kEventLogMax.
 std::vector<Row> shown_rows(const std::vector<engine::EventView>& events, GuiState& state) {
   std::vector<Row> rows;
   rows.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
-    if (state.hidden_event_kinds.count(e.kind) > 0) continue;
-    if (state.event_filter.IsActive()) {
+    const bool hidden = state.hidden_event_kinds.count(e.kind) > 0;
+    if (!hidden && state.event_filter.IsActive()) {
       const std::string line = e.kind + " " + e.details;
       if (!state.event_filter.PassFilter(line.c_str())) continue;
     }
-    if (state.collapse_repeats && !rows.empty() && events[rows.back().index].kind == e.kind) {
+    const bool same_run = !rows.empty() && rows.back().hidden == hidden &&
+                          (hidden || (state.collapse_repeats && events[rows.back().index].kind == e.kind));
+    if (same_run) {
       rows.back().index = i;
       ++rows.back().count;
       continue;
     }
-    rows.push_back(Row{i, 1});
+    rows.push_back(Row{i, i, 1, hidden});
   }
   if (rows.size() > kEventLogMax) rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(kEventLogMax));
   return rows;
+}
+
+// "net.connect x3,120, net.break x3,110, ..." for a run of hidden events, most frequent first.
+std::string hidden_summary(const std::vector<engine::EventView>& events, const Row& row) {
+  std::map<std::string, std::size_t> counts;
+  for (std::size_t i = row.first; i <= row.index; ++i) ++counts[events[i].kind];
+  std::vector<std::pair<std::size_t, std::string>> sorted;
+  for (const auto& [kind, n] : counts) sorted.emplace_back(n, kind);
+  std::sort(sorted.rbegin(), sorted.rend());
+  std::string out;
+  for (const auto& [n, kind] : sorted) out += fmt::format("{}{} \u00D7{}", out.empty() ? "" : ", ", kind, n);
+  return out;
 }
 
 // The Kinds menu: every kind among the fetched events (and every hidden one) with its count.
@@ -93,6 +113,12 @@ void kinds_menu(const std::vector<engine::EventView>& events, GuiState& state) {
 
 }  // namespace
 
+std::size_t count_shown_kinds(const std::vector<engine::EventView>& events, const GuiState& state) {
+  std::size_t n = 0;
+  for (const auto& e : events) n += state.hidden_event_kinds.count(e.kind) == 0 ? 1 : 0;
+  return n;
+}
+
 void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& state) {
   const Palette& pal = state.palette;
   state.event_filter.Draw("##event_filter", ImGui::GetFontSize() * 10);
@@ -104,6 +130,7 @@ void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& s
   ImGui::SameLine();
   ImGui::Checkbox("follow", &state.follow_events);
   const std::vector<Row> rows = shown_rows(events, state);
+  if (rows.empty() && !events.empty()) ImGui::TextDisabled("the latest %zu events are filtered out", events.size());
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
                                      ImGuiTableFlags_SizingFixedFit;
   if (!ImGui::BeginTable("events", 5, kFlags)) return;
@@ -138,15 +165,22 @@ void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& s
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(format_time(e.time_us).c_str());
       ImGui::TableNextColumn();
-      if (e.node >= 0) ImGui::Text("%d", e.node);
+      if (!row.hidden && e.node >= 0) ImGui::Text("%d", e.node);
       ImGui::TableNextColumn();
-      if (row.count > 1) {
-        text_coloured(event_colour(e.kind, pal), "%s \u00D7%zu", e.kind.c_str(), row.count);
+      if (row.hidden) {
+        ImGui::TextDisabled("%zu hidden", row.count);
+        ImGui::TableNextColumn();
+        const std::string summary = hidden_summary(events, row);
+        ImGui::TextDisabled("%s", summary.c_str());
       } else {
-        text_coloured(event_colour(e.kind, pal), "%s", e.kind.c_str());
+        if (row.count > 1) {
+          text_coloured(event_colour(e.kind, pal), "%s \u00D7%zu", e.kind.c_str(), row.count);
+        } else {
+          text_coloured(event_colour(e.kind, pal), "%s", e.kind.c_str());
+        }
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(e.details.c_str());
       }
-      ImGui::TableNextColumn();
-      ImGui::TextUnformatted(e.details.c_str());
     }
   }
   if (state.follow_events && ImGui::GetScrollY() < ImGui::GetScrollMaxY()) ImGui::SetScrollHereY(1.0f);

@@ -37,5 +37,7 @@ void draw_producers_panel(const engine::Snapshot& snapshot, GuiState& state);
 void draw_delivery_panel(const engine::Snapshot& snapshot, GuiState& state);
 // The event log, filterable; click an event to seek to it.
 void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& state);
+// How many of `events` are of a kind the log shows (not in GuiState::hidden_event_kinds).
+std::size_t count_shown_kinds(const std::vector<engine::EventView>& events, const GuiState& state);
 
 }  // namespace kafkasim::gui
