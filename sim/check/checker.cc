@@ -109,8 +109,12 @@ class Checker {
  private:
   void add(AnomalyKind kind, NameId group, TopicPartition tp, std::int64_t offset, std::uint64_t id,
            std::string what, Cause cause) {
+    add(kind, h_.str(group), tp, offset, id, std::move(what), std::move(cause));
+  }
+  void add(AnomalyKind kind, std::string group, TopicPartition tp, std::int64_t offset, std::uint64_t id,
+           std::string what, Cause cause) {
     candidates_.push_back(
-        Candidate{kind, h_.str(group), tp, h_.str(tp.topic), offset, id, std::move(what), std::move(cause)});
+        Candidate{kind, std::move(group), tp, h_.str(tp.topic), offset, id, std::move(what), std::move(cause)});
   }
 
   TopicCounts& topic(std::map<std::string, TopicCounts>& m, NameId t) {
@@ -361,6 +365,9 @@ class Checker {
                  e.event_number, e.time_us};
   }
 
+  // The Anomaly::group of a processor's anomalies ("processor enricher"; its group may share the name).
+  std::string processor_label(const ProcessorFinal& p) const { return "processor " + h_.str(p.id); }
+
   // Inputs of a processor against its committed outputs (read_committed view of the final logs).
   ProcessorCounts check_processor(const ProcessorFinal& p) {
     ProcessorCounts out;
@@ -368,6 +375,7 @@ class Checker {
     out.group = h_.str(p.group);
     out.input = h_.str(p.input);
     out.output = h_.str(p.output);
+    const std::string label = processor_label(p);
     std::map<std::uint64_t, std::vector<std::uint64_t>> outputs;  // input id -> committed output ids
     for (const PartitionFinal& part : f_.partitions) {
       if (part.tp.topic == p.output) check_outputs(p, part, outputs, out);
@@ -389,13 +397,13 @@ class Checker {
         const std::size_t n = o == outputs.end() ? 0 : o->second.size();
         if (n == 0) {
           ++out.missing;
-          add(AnomalyKind::kLostWrite, p.id, part.tp, rec.offset, rec.record_id,
+          add(AnomalyKind::kLostWrite, label, part.tp, rec.offset, rec.record_id,
               fmt::format("consumed and committed by processor {} with no committed output in {}", out.processor,
                           out.output),
               Cause{fmt::format("its group {} committed offset {} past it", out.group, end), 0, 0, true});
         } else if (n > 1) {
           ++out.duplicates;
-          add(AnomalyKind::kDuplicate, p.id, part.tp, rec.offset, rec.record_id,
+          add(AnomalyKind::kDuplicate, label, part.tp, rec.offset, rec.record_id,
               fmt::format("has {} committed outputs of processor {} in {}", n, out.processor, out.output),
               txn_cause(o->second[1]));
         }
@@ -427,7 +435,7 @@ class Checker {
       auto [it, fresh] = last_input.try_emplace(s.key, src.front());
       if (!fresh && it->second.tp == src.front().tp && src.front().offset < it->second.offset) {
         add_count(out.order_violations, out.output, part.tp.partition);
-        add(AnomalyKind::kNonmonotonicSend, p.id, part.tp, rec.offset, rec.record_id,
+        add(AnomalyKind::kNonmonotonicSend, processor_label(p), part.tp, rec.offset, rec.record_id,
             fmt::format("output of input {}-{} offset {} after the output of offset {} (key {})", out.input,
                         src.front().tp.partition, src.front().offset, it->second.offset, h_.str(s.key)),
             txn_cause(rec.record_id));

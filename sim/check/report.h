@@ -35,7 +35,7 @@ const char* to_string(AnomalyKind kind);
 // One range of consecutive offsets of one partition with the same anomaly and the same cause.
 struct Anomaly {
   AnomalyKind kind = AnomalyKind::kLostWrite;
-  std::string group;  // empty: a producer/log-side anomaly
+  std::string group;  // empty: a producer/log-side anomaly; "processor <id>": a processor's
   std::string topic;
   std::int32_t partition = 0;
   std::int64_t first_offset = 0;

@@ -360,7 +360,19 @@ Snapshot Run::snapshot() const {
       row.semantics = check::to_string(g.semantics);
       s.delivery.push_back(row);
     }
-    if (last_report_->groups.empty()) {
+    // A processor's row: inputs it owes an output for, committed outputs, inputs without / with two.
+    for (const check::ProcessorCounts& p : last_report_->processors) {
+      DeliveryRow row;
+      row.group = "processor " + p.processor;
+      row.produced = p.inputs;
+      row.acked = p.outputs;
+      row.consumed = p.outputs;
+      row.lost = p.missing;
+      row.duplicated = p.duplicates;
+      row.semantics = check::to_string(p.semantics);
+      s.delivery.push_back(row);
+    }
+    if (last_report_->groups.empty() && last_report_->processors.empty()) {
       DeliveryRow row;
       row.group = "(producers)";
       row.produced = last_report_->produced;

@@ -84,7 +84,7 @@ TEST_CASE("an input with two committed outputs is a processor duplicate") {
   CHECK(p.semantics == Semantics::kAtLeastOnce);
   bool found = false;
   for (const Anomaly& a : r.anomalies) {
-    found |= a.kind == AnomalyKind::kDuplicate && a.group == "enricher" && a.first_offset == 1;
+    found |= a.kind == AnomalyKind::kDuplicate && a.group == "processor enricher" && a.first_offset == 1;
   }
   CHECK(found);
 }

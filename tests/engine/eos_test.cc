@@ -210,7 +210,7 @@ TEST_CASE("an open transaction holds a read_committed group back at the LSO unti
   CHECK(test::processor_counts(rep).semantics == check::Semantics::kExactlyOnce);
 }
 
-TEST_CASE("processor(id).member answers the checker's processor counts") {
+TEST_CASE("processor(id).member and the snapshot's delivery row answer the checker's processor counts") {
   engine::Run run(test::parse_eos(test::eos_scenario(8, "15s", kProducer, "", "")), {});
   const check::Report rep = run_to_end(run);
   const check::ProcessorCounts& p = test::processor_counts(rep);
@@ -224,6 +224,12 @@ TEST_CASE("processor(id).member answers the checker's processor counts") {
   const auto r = run.lookup(call);
   REQUIRE(r.value);
   CHECK(std::get<std::string>(*r.value) == "exactly-once");
+  const engine::Snapshot snap = run.snapshot();
+  bool row = false;
+  for (const engine::DeliveryRow& d : snap.delivery) {
+    row |= d.group == "processor enricher" && d.acked == p.outputs && d.semantics == "exactly-once";
+  }
+  CHECK(row);
 }
 
 TEST_CASE("a producer with transactional.id sends in committed transactions that read_committed reads once") {
