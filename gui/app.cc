@@ -150,6 +150,7 @@ void handle_app_requests(GuiState& state, const AppOptions& options, GLFWwindow*
     current = owned.get();
     state.playing = false;
     state.assignment_seen.clear();
+    state.event_cache_at = UINT64_MAX;
     state.status_line = "opened " + request.path;
   }
   state.app_requests.clear();

@@ -50,6 +50,19 @@ float time_panel_height() {
          ImGui::GetTextLineHeightWithSpacing() * 2.7f + style.WindowPadding.y * 2;
 }
 
+// Fetches the latest events for the log when the run moved (throttled while playing).
+void refresh_events(engine::Driver& driver, std::uint64_t events_executed, GuiState& state) {
+  ++state.frames_since_event_fetch;
+  if (events_executed == state.event_cache_at) return;
+  if (state.playing && state.frames_since_event_fetch < kEventFetchEveryFrames) return;
+  state.frames_since_event_fetch = 0;
+  state.event_cache_at = events_executed;
+  state.event_cache = driver.recent_events(kEventLogFetch, "");
+  if (state.event_cache.size() >= kEventLogFetch && count_shown_kinds(state.event_cache, state) < kEventLogFew) {
+    state.event_cache = driver.recent_events(kEventLogFetchMax, "");
+  }
+}
+
 }  // namespace
 
 void advance_play(engine::Driver& driver, GuiState& state, double wall_dt_s) {
@@ -135,13 +148,8 @@ void run_frame(engine::Driver& driver, GuiState& state, double wall_dt_s) {
   timeline.next_pause_point_us = driver.next_pause_point_us();
   timeline.finished = driver.finished();
   timeline.marks = &driver.marks();
-  std::vector<engine::EventView> events;
-  if (state.open.events) {
-    events = driver.recent_events(kEventLogFetch, "");
-    if (events.size() >= kEventLogFetch && count_shown_kinds(events, state) < kEventLogFew) {
-      events = driver.recent_events(kEventLogFetchMax, "");
-    }
-  }
+  if (state.open.events) refresh_events(driver, snap.events_executed, state);
+  const std::vector<engine::EventView>& events = state.event_cache;
 
   draw_main_menu(snap, state);
   const ImVec2 display = ImGui::GetIO().DisplaySize;

@@ -18,6 +18,7 @@ inline constexpr std::size_t kEventLogFetch = 5000;  // latest events fetched fo
 // net.* events a second), the log fetches up to this many (engine::Session keeps 20,000).
 inline constexpr std::size_t kEventLogFew = 100;
 inline constexpr std::size_t kEventLogFetchMax = 20000;
+inline constexpr int kEventFetchEveryFrames = 4;  // while playing: the log refreshes 15 times a second
 inline constexpr std::size_t kEventLogMax = 1000;    // rows the log shows (after filtering)
 
 void run_frame(engine::Driver& driver, GuiState& state, double wall_dt_s);

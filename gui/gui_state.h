@@ -21,6 +21,7 @@
 #include "gui/theme.h"
 #include "sim/core/time.h"
 #include "sim/engine/command.h"
+#include "sim/engine/snapshot.h"
 
 namespace kafkasim::gui {
 
@@ -104,6 +105,11 @@ struct GuiState {
   // Event kinds the log leaves out; by default the routine chatter that floods it (kDefaultHiddenKinds).
   std::set<std::string> hidden_event_kinds{kDefaultHiddenKinds.begin(), kDefaultHiddenKinds.end()};
   bool collapse_repeats = true;       // consecutive events of one kind shown as one row "x N"
+  // The events the log shows, fetched from the Driver at most every kEventFetchEveryFrames frames while
+  // playing (every frame otherwise): the log cannot be read faster, and a fetch copies thousands of events.
+  std::vector<engine::EventView> event_cache;
+  std::uint64_t event_cache_at = UINT64_MAX;  // events_executed when fetched
+  int frames_since_event_fetch = 0;
   std::int32_t selected_broker = -1;
   std::string selected_group;         // with selected_member: the member a right-click menu is for
   std::string selected_member;
