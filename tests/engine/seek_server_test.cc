@@ -19,7 +19,14 @@ using namespace kafkasim;
 
 namespace {
 using kafkasim_test::kScenario;
-constexpr TimeUs kDurationUs = 40'000'000;  // the shared scenario, run 40 s
+// Sim times of these tests, in seconds of a 40 s run; under ASan everything is scaled to 40% (a 16 s run).
+#ifdef __SANITIZE_ADDRESS__
+constexpr TimeUs kTenthsPerSecond = 4;
+#else
+constexpr TimeUs kTenthsPerSecond = 10;
+#endif
+constexpr TimeUs at(TimeUs seconds) { return seconds * kTenthsPerSecond * 100'000; }
+constexpr TimeUs kDurationUs = at(40);  // the shared scenario, run longer
 
 scenario::Scenario parse() {
   auto r = scenario::parse_scenario_text(kScenario, "seek_test.yaml");
@@ -28,12 +35,12 @@ scenario::Scenario parse() {
   return *r.scenario;
 }
 
-std::unique_ptr<engine::RemoteDriver> open_remote(std::size_t max_checkpoints = 40, bool explore = true) {
+std::unique_ptr<engine::RemoteDriver> open_remote(std::size_t max_checkpoints = 40, bool explore = false) {
   engine::server::ServerSpec spec;
   spec.scenario_text = kScenario;
   spec.scenario_source = "seek_test.yaml";
   spec.duration_us = kDurationUs;
-  spec.checkpoint_interval_us = sec_to_us(5);
+  spec.checkpoint_interval_us = at(5);
   engine::RemoteOptions options;
   options.max_checkpoints = max_checkpoints;
   options.explore = explore;
@@ -126,15 +133,15 @@ TEST_CASE("a remote seek backwards through a checkpoint equals the in-process se
   auto remote = open_remote();
   engine::Session local(parse(), {});
   for (engine::Driver* d : {static_cast<engine::Driver*>(remote.get()), static_cast<engine::Driver*>(&local)}) {
-    d->advance_to(sec_to_us(6) + 250, UINT64_MAX);
+    d->advance_to(at(6) + 250, UINT64_MAX);
     d->apply(command(engine::CommandKind::kCrashBroker, 2));
-    d->advance_to(sec_to_us(12), UINT64_MAX);
+    d->advance_to(at(12), UINT64_MAX);
     d->apply(command(engine::CommandKind::kRestartBroker, 2));
-    d->seek(sec_to_us(35));
+    d->seek(at(35));
   }
   CHECK(remote->checkpoints().size() >= 7);  // 0, 5, 10, ... 35 s
   CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
-  for (TimeUs t : {sec_to_us(13), sec_to_us(6), sec_to_us(30) + 7, sec_to_us(1)}) {
+  for (TimeUs t : {at(13), at(6), at(30) + 7, at(1)}) {
     INFO("seek to " << t);
     remote->seek(t);
     local.seek(t);
@@ -151,72 +158,72 @@ TEST_CASE("a remote seek backwards through a checkpoint equals the in-process se
 
 TEST_CASE("a seek to t gives the same trace hash and snapshot as playing to t") {
   auto player = open_remote();
-  for (TimeUs t = 0; t < sec_to_us(27); t += 16667 * 30) player->advance_to(t, 2000);
-  player->advance_to(sec_to_us(27), UINT64_MAX);
-  player->seek(sec_to_us(27));  // a seek to where it is: refreshes the checker report like every seek
+  for (TimeUs t = 0; t < at(27); t += 16667 * 30) player->advance_to(t, 2000);  // 30 frames of 60 Hz
+  player->advance_to(at(27), UINT64_MAX);
+  player->seek(at(27));  // a seek to where it is: refreshes the checker report like every seek
   const std::string played = bytes_of(player->snapshot());
   auto seeker = open_remote();
-  seeker->seek(sec_to_us(38));
-  seeker->seek(sec_to_us(27));
+  seeker->seek(at(38));
+  seeker->seek(at(27));
   CHECK(bytes_of(seeker->snapshot()) == played);
   CHECK(seeker->snapshot().trace_hash == player->snapshot().trace_hash);
 }
 
 TEST_CASE("a command applied after a backward seek discards the later checkpoints and that future") {
-  auto remote = open_remote(40, false);  // no explorer: it would bring new checkpoints of the new future
+  auto remote = open_remote();  // no explorer: it would bring new checkpoints of the new future
   engine::Session local(parse(), {});
-  remote->seek(sec_to_us(30));
+  remote->seek(at(30));
   const std::size_t before = remote->checkpoints().size();
   for (engine::Driver* d : {static_cast<engine::Driver*>(remote.get()), static_cast<engine::Driver*>(&local)}) {
-    d->seek(sec_to_us(30));
-    d->seek(sec_to_us(11));
+    d->seek(at(30));
+    d->seek(at(11));
     d->apply(command(engine::CommandKind::kPauseNode, 3));
   }
   CHECK(remote->checkpoints().size() < before);
   for (const auto& c : remote->checkpoints()) CHECK(c.events_executed <= remote->snapshot().events_executed);
   for (engine::Driver* d : {static_cast<engine::Driver*>(remote.get()), static_cast<engine::Driver*>(&local)}) {
-    d->seek(sec_to_us(25));
-    d->seek(sec_to_us(16));
+    d->seek(at(25));
+    d->seek(at(16));
   }
   CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
   CHECK(remote->snapshot().brokers.at(2).status == engine::NodeStatus::kPaused);
 }
 
 TEST_CASE("the explorer checkpoints the whole run ahead, so a first forward seek wakes its checkpoint") {
-  auto remote = open_remote();
+  auto remote = open_remote(40, true);
   engine::Session local(parse(), {});
   remote->wait_explored();
   CHECK_FALSE(remote->exploring());
   REQUIRE(remote->checkpoints().size() == 9);  // 0, 5 s ... 35 s and the end (after its final check)
   CHECK(remote->checkpoints().back().sim_now_us == kDurationUs);
-  remote->seek(sec_to_us(37));
-  local.seek(sec_to_us(37));
+  remote->seek(at(37));
+  local.seek(at(37));
   CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
   remote->apply(command(engine::CommandKind::kCrashBroker, 3));
   local.apply(command(engine::CommandKind::kCrashBroker, 3));
   CHECK(remote->exploring());  // a new explorer for the new future
   remote->wait_explored();
-  remote->seek(sec_to_us(40));
-  local.seek(sec_to_us(40));
+  remote->seek(at(40));
+  local.seek(at(40));
   CHECK(bytes_of(remote->snapshot()) == bytes_of(local.snapshot()));
 }
 
 TEST_CASE("at most max_checkpoints are kept and the start of the run is one of them") {
   auto remote = open_remote(4);
-  remote->seek(sec_to_us(40));
+  remote->seek(at(40));
   CHECK(remote->finished());
   REQUIRE(remote->checkpoints().size() == 4);
   CHECK(remote->checkpoints().front().events_executed == 0);
-  remote->seek(sec_to_us(2));
-  CHECK(remote->now_us() == sec_to_us(2));
+  remote->seek(at(2));
+  CHECK(remote->now_us() == at(2));
 }
 
 TEST_CASE("no server or checkpoint process outlives the driver") {
   std::vector<pid_t> pids;
   {
-    auto remote = open_remote();
-    remote->seek(sec_to_us(20));
-    remote->seek(sec_to_us(7));
+    auto remote = open_remote(40, true);
+    remote->seek(at(20));
+    remote->seek(at(7));
     pids = remote->process_ids();
   }
   CHECK(pids.size() >= 5);
@@ -230,9 +237,9 @@ TEST_CASE("when the GUI process dies its servers and checkpoints exit") {
   REQUIRE(gui >= 0);
   if (gui == 0) {
     ::close(p[0]);
-    auto remote = open_remote();
-    remote->seek(sec_to_us(12));
-    remote->seek(sec_to_us(3));
+    auto remote = open_remote(40, true);
+    remote->seek(at(12));
+    remote->seek(at(3));
     for (pid_t pid : remote->process_ids()) {
       if (::write(p[1], &pid, sizeof pid) != sizeof pid) break;
     }
