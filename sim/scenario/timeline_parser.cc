@@ -169,6 +169,7 @@ class TimelineParser {
       return ref;
     }
     std::vector<std::string> known;
+    if (kinds & kBrokers) for (const auto& b : s_.cluster.brokers) known.push_back("broker " + std::to_string(b.id));
     if (kinds & kProducers) for (const auto& x : s_.producers) known.push_back(x.id);
     if (kinds & kProcessors) for (const auto& x : s_.processors) known.push_back(x.id);
     report_unknown(r_, n, kinds == kProducers ? "producer" : "node", ref.name, known);
@@ -179,6 +180,7 @@ class TimelineParser {
     std::string expected;
     if (kinds & kBrokers) expected += "a broker ('broker 2')";
     if (kinds & kProducers) expected += std::string(expected.empty() ? "" : " or ") + "a producer id";
+    if (kinds & kProcessors) expected += std::string(expected.empty() ? "" : " or ") + "a processor id";
     if (kinds & kConsumers) expected += std::string(expected.empty() ? "" : " or ") + "a consumer 'group/member'";
     r_.error(n, "'" + text + "' cannot be used here", expected);
     return std::nullopt;
@@ -239,7 +241,7 @@ void TimelineParser::action(ActionKind kind, const YAML::Node& v, const YAML::No
   switch (kind) {
     case K::kCrash:
     case K::kPowerLoss:
-    case K::kRestart:
+    case K::kRestart: push_node(ev, v, kBrokers | kProcessors); return;  // a processor: every instance
     case K::kShutdown:
     case K::kDiskFull: push_node(ev, v, kBrokers); return;
     case K::kSlowDisk:

@@ -162,3 +162,19 @@ TEST_CASE("Expectations are parsed with their time and location") {
   CHECK(s.expectations[7].loc.column == 24);  // inside the quotes
   CHECK(s.expectations[0].root.kind == Expr::Kind::kCompare);
 }
+
+TEST_CASE("processor(id).member expectations name a processor and one of its counts") {
+  std::string text = std::string(testing::kMinimal);
+  text.erase(text.find("topics: [{name: orders, partitions: 3, replication.factor: 3}]\n"),
+             std::string("topics: [{name: orders, partitions: 3, replication.factor: 3}]\n").size());
+  text += "topics: [{name: orders, partitions: 3, replication.factor: 3}, "
+          "{name: invoices, partitions: 3, replication.factor: 3}]\n"
+          "processors: [{id: enricher, input: orders, output: invoices}]\n";
+  const Scenario s = testing::parse_ok(text +
+                                       "expectations:\n"
+                                       "  - \"processor(enricher).semantics == exactly-once\"\n"
+                                       "  - \"processor(enricher).duplicates == 0 and processor(enricher).missing == 0\"\n");
+  CHECK(s.expectations.size() == 2);
+  const std::string err = testing::only_error(text + "expectations: [\"processor(enricher).dupes == 0\"]\n");
+  CHECK_THAT(err, Catch::Contains("s.yaml:") && Catch::Contains("duplicates"));
+}

@@ -113,3 +113,26 @@ TEST_CASE("Narration and pause points stand alone or ride along an action") {
   CHECK(t.back().pause_point);
   CHECK(t.back().narration.empty());
 }
+
+TEST_CASE("crash, power_loss and restart accept a processor id but not a producer") {
+  const std::string base = std::string(testing::kMinimal) +
+                           "topics: [{name: orders, partitions: 3, replication.factor: 3}, "
+                           "{name: invoices, partitions: 3, replication.factor: 3}]\n"
+                           "processors: [{id: enricher, input: orders, output: invoices}]\n";
+  // kMinimal already has a topics key: replace it instead of repeating it.
+  std::string text = base;
+  text.erase(text.find("topics: [{name: orders, partitions: 3, replication.factor: 3}]\n"),
+             std::string("topics: [{name: orders, partitions: 3, replication.factor: 3}]\n").size());
+  const Scenario s = testing::parse_ok(text +
+                                       "timeline:\n"
+                                       "  - {at: 5s, crash: enricher}\n"
+                                       "  - {at: 6s, restart: enricher}\n"
+                                       "  - {at: 7s, power_loss: enricher}\n");
+  REQUIRE(s.timeline.size() == 3);
+  for (const auto& ev : s.timeline) {
+    CHECK(ev.nodes.at(0).kind == NodeRef::Kind::kProcessor);
+    CHECK(ev.nodes.at(0).name == "enricher");
+  }
+  const std::string err = testing::only_error(text + "timeline:\n  - {at: 5s, crash: checkout}\n");
+  CHECK_THAT(err, Catch::Contains("s.yaml:9:") && Catch::Contains("checkout") && Catch::Contains("broker 1") && Catch::Contains("enricher"));
+}
