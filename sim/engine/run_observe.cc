@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "sim/cluster/txn_coordinator.h"
 #include "sim/engine/run.h"
 #include "sim/engine/workload.h"
 #include "sim/log/record_batch.h"
@@ -334,6 +335,7 @@ Snapshot Run::snapshot() const {
     v.topic = spec.topic;
     v.acks = p.config().acks == -1 ? "all" : std::to_string(p.config().acks);
     v.idempotent = p.config().enable_idempotence;
+    v.transactional = !p.config().transactional_id.empty();
     v.running = workloads_[i]->running() && p.is_up();
     v.rate_per_sec = spec.rate ? static_cast<double>(spec.rate->count) * 1e6 / static_cast<double>(spec.rate->per_us) : 0;
     const client::ProducerStats& st = p.stats();
@@ -347,6 +349,25 @@ Snapshot Run::snapshot() const {
     v.last_error_us = st.last_error_us;
     s.producers.push_back(std::move(v));
   }
+  // Transactions, from the coordinators of the brokers that are up (each id has at most one loaded owner).
+  for (const cluster::Broker* b : brokers_) {
+    if (!b->is_up()) continue;
+    for (const cluster::TxnDescription& d : b->transaction_coordinator().transactions()) {
+      TransactionView t;
+      t.transactional_id = d.transactional_id;
+      t.coordinator = d.coordinator;
+      t.producer_id = d.producer_id;
+      t.producer_epoch = d.producer_epoch;
+      t.state = d.state;
+      for (const auto& tp : d.partitions) t.partitions.push_back(tp.str());
+      t.timeout_ms = d.timeout_ms;
+      t.open_ms = d.start_ms >= 0 ? std::max<std::int64_t>(0, b->wall_clock_ms() - d.start_ms) : -1;
+      t.markers_pending = d.markers_pending;
+      s.transactions.push_back(std::move(t));
+    }
+  }
+  std::sort(s.transactions.begin(), s.transactions.end(),
+            [](const TransactionView& a, const TransactionView& b) { return a.transactional_id < b.transactional_id; });
   add_group_views(s);
   if (last_report_) {
     for (const check::GroupCounts& g : last_report_->groups) {

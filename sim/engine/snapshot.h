@@ -138,6 +138,20 @@ struct ProducerView {
   TimeUs last_error_us = -1;
 };
 
+// One transactional.id as its coordinator sees it (Kafka's TransactionMetadata; kafka-transactions.sh
+// describe): what lesson 10 shows next to the partitions' LSO.
+struct TransactionView {
+  std::string transactional_id;
+  std::int32_t coordinator = -1;   // broker id
+  std::int64_t producer_id = -1;
+  std::int32_t producer_epoch = -1;
+  std::string state;               // Empty, Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort
+  std::vector<std::string> partitions;  // "orders-0", in the transaction (Ongoing / Prepare*)
+  std::int32_t timeout_ms = 0;     // transaction.timeout.ms
+  std::int64_t open_ms = -1;       // how long the Ongoing transaction has been open (coordinator clock)
+  std::int32_t markers_pending = 0;
+};
+
 struct DeliveryRow {  // per consumer group, from the history checker
   std::string group;
   std::int64_t produced = 0;
@@ -180,6 +194,7 @@ struct Snapshot {
   std::vector<PartitionView> partitions;  // topic then partition order
   std::vector<GroupView> groups;
   std::vector<ProducerView> producers;
+  std::vector<TransactionView> transactions;  // by transactional.id
   std::vector<DeliveryRow> delivery;
   std::vector<Anomaly> anomalies;
   std::string narration;           // the latest narration text of the scenario

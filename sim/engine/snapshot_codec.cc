@@ -111,11 +111,14 @@ KS_FIELDS(GroupView, group_id, state, generation, protocol, cooperative, coordin
           lag_history, rebalances)
 KS_FIELDS(ProducerView, client_id, topic, acks, idempotent, transactional, running, rate_per_sec, sent, acked, failed,
           retries, in_flight_batches, queued_records, last_error, last_error_us)
+KS_FIELDS(TransactionView, transactional_id, coordinator, producer_id, producer_epoch, state, partitions, timeout_ms,
+          open_ms, markers_pending)
 KS_FIELDS(DeliveryRow, group, produced, acked, consumed, lost, duplicated, semantics)
 KS_FIELDS(Anomaly, kind, group, where, because, cause_event, cause_time_us)
 KS_FIELDS(EventView, number, time_us, node, kind, details)
 KS_FIELDS(Snapshot, scenario_name, seed, now_us, duration_us, events_executed, trace_hash, controller, brokers,
-          cut_links, in_flight, partitions, groups, producers, delivery, anomalies, narration, narration_us)
+          cut_links, in_flight, partitions, groups, producers, transactions, delivery, anomalies, narration,
+          narration_us)
 KS_FIELDS(TimelineMark, time_us, event_number, kind, label)
 KS_FIELDS(Command, kind, node, groups, group, member, client_id)
 
