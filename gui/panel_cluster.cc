@@ -140,7 +140,9 @@ ClusterLayout place_nodes(const engine::Snapshot& snap, ImVec2 origin, ImVec2 si
   broker_r = std::max(std::min(broker_r, chord * 0.45f), em * 0.55f);
   const auto n = static_cast<float>(snap.brokers.size());
   for (std::size_t i = 0; i < snap.brokers.size(); ++i) {
-    const float angle = -std::numbers::pi_v<float> / 2 + 2 * std::numbers::pi_v<float> * static_cast<float>(i) / n;
+    // The first broker at the top; two brokers side by side, clear of the controller in the middle.
+    const float start = snap.brokers.size() == 2 ? std::numbers::pi_v<float> : -std::numbers::pi_v<float> / 2;
+    const float angle = start + 2 * std::numbers::pi_v<float> * static_cast<float>(i) / n;
     places[snap.brokers[i].id] = NodePlace{ImVec2(centre.x + ring_x * std::cos(angle), centre.y + ring_y * std::sin(angle)),
                                            broker_r, true, centre};
   }
@@ -284,7 +286,7 @@ const ClientNode* draw_clients(ImDrawList* draw, const engine::Snapshot& snap, c
     if (c.member == nullptr || !c.member->alive) continue;
     if (const auto it = places.find(c.group->coordinator); it != places.end()) {
       dashed_line(draw, places.at(c.id).centre, it->second.centre, with_alpha(colours.of(c.group->group_id, pal), 0.8f),
-                  pal.line_px * 1.2f, em * 0.8f);
+                  pal.line_px, em * 0.8f);
     }
   }
   int label_row = 0;
@@ -381,16 +383,17 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
       draw->AddLine(places.at(snap.brokers[i].id).centre, places.at(snap.brokers[j].id).centre, pal.link, pal.line_px);
     }
   }
+  const ClientNode* hovered_client = draw_clients(draw, snap, layout, colours, pal, em);
   if (const auto c = places.find(snap.controller); c != places.end() && !c->second.broker) {
     for (const auto& b : snap.brokers) {
       draw->AddLine(c->second.centre, places.at(b.id).centre, with_alpha(pal.controller, 0.25f), pal.line_px);
     }
     draw->AddCircleFilled(c->second.centre, c->second.radius, pal.controller, kBrokerSegments);
     const ImVec2 ls = ImGui::CalcTextSize("controller");
-    draw->AddText(ImVec2(c->second.centre.x - ls.x * 0.5f, c->second.centre.y + c->second.radius + 2), pal.controller,
-                  "controller");
+    const ImVec2 at(c->second.centre.x - ls.x * 0.5f, c->second.centre.y + c->second.radius + 2);
+    draw->AddRectFilled(ImVec2(at.x - 3, at.y), ImVec2(at.x + ls.x + 3, at.y + ls.y), with_alpha(pal.canvas_bg, 0.85f), 3.0f);
+    draw->AddText(at, pal.controller, "controller");
   }
-  const ClientNode* hovered_client = draw_clients(draw, snap, layout, colours, pal, em);
   for (const auto& cut : snap.cut_links) {
     const auto a = places.find(cut.from);
     const auto b = places.find(cut.to);
