@@ -1,11 +1,14 @@
 // Consumer groups view: per group its state, generation, assignor (eager or cooperative, labelled), the
-// coordinator and its members with their assigned partitions as chips. A partition that just moved to
+// coordinator and its members with their assigned partitions as chips (runs of consecutive partitions
+// share one chip when a member has many, and its label counts them). A partition that just moved to
 // another member glows for a few seconds of sim time ("moved from ..."); partitions a cooperative member
 // is giving up are shown struck through in the revoking colour, so an eager rebalance (everything
 // revoked at once) and a cooperative one (only the moving partitions) look different. Below: the lag
 // per partition (kafka-consumer-groups.sh --describe) and the total lag over time as a live plot.
 // Right-click a member to kill it; "Add consumer" starts one more.
 #include <algorithm>
+#include <cstdlib>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -16,6 +19,15 @@ namespace kafkasim::gui {
 namespace {
 
 constexpr TimeUs kMovedGlowUs = 5'000'000;
+constexpr std::size_t kChipsBeforeRuns = 8;  // more assigned partitions than this: runs share a chip
+
+// "orders-12" -> "orders" and 12 (-1 when the name has no partition number).
+std::string topic_of(const std::string& tp) { return tp.substr(0, tp.rfind('-')); }
+int partition_of(const std::string& tp) {
+  const auto dash = tp.rfind('-');
+  if (dash == std::string::npos) return -1;
+  return std::atoi(tp.c_str() + dash + 1);
+}
 constexpr const char* kMemberPopup = "member_faults";
 
 ImU32 group_state_colour(const std::string& s, const Palette& pal) {
@@ -47,8 +59,9 @@ void member_row(const engine::GroupView& g, const engine::MemberView& m, TimeUs 
   ImGui::TableNextRow();
   ImGui::TableNextColumn();
   const std::string who = m.client_id.empty() ? m.member_id : m.client_id;
-  const std::string label = fmt::format("{}{}{}", who, m.member_id == g.leader_member ? " (leader)" : "",
-                                        m.group_instance_id.empty() ? "" : " [static]");
+  const std::string count = m.assigned.size() > kChipsBeforeRuns ? fmt::format("  \u00B7 {}", m.assigned.size()) : "";
+  const std::string label = fmt::format("{}{}{}{}", who, m.member_id == g.leader_member ? " (leader)" : "",
+                                        m.group_instance_id.empty() ? "" : " [static]", count);
   ImGui::PushStyleColor(ImGuiCol_Text, m.alive ? pal.text : pal.offline);
   ImGui::Selectable(label.c_str(), false, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap);
   ImGui::PopStyleColor();
@@ -61,14 +74,35 @@ void member_row(const engine::GroupView& g, const engine::MemberView& m, TimeUs 
   }
   ImGui::TableNextColumn();
   ChipFlow flow;
+  // A long assignment shows runs of consecutive partitions as one chip ("orders-0..11"); a partition
+  // that just moved keeps its own glowing chip.
+  const bool compact = m.assigned.size() > kChipsBeforeRuns;
+  std::vector<const std::string*> run;  // consecutive partitions of one topic, not moved
+  auto flush_run = [&] {
+    if (run.empty()) return;
+    const std::string text = run.size() == 1 ? *run.front() : fmt::format("{}..{}", *run.front(), partition_of(*run.back()));
+    std::string tip = fmt::format("assigned: {} partition{}", run.size(), run.size() == 1 ? "" : "s");
+    flow.next(text.c_str());
+    chip(text.c_str(), pal.follower_isr, tip.c_str());
+    run.clear();
+  };
   for (const auto& tp : m.assigned) {
     const auto it = state.assignment_seen.find(g.group_id + "/" + tp);
     const bool moved = it != state.assignment_seen.end() && it->second.changed_us >= 0 &&
                        now_us - it->second.changed_us < kMovedGlowUs;
+    if (compact && !moved) {
+      const bool continues = !run.empty() && topic_of(*run.back()) == topic_of(tp) &&
+                             partition_of(*run.back()) + 1 == partition_of(tp);
+      if (!continues) flush_run();
+      run.push_back(&tp);
+      continue;
+    }
+    flush_run();
     std::string tip = moved ? "moved here from " + it->second.previous_member : "assigned";
     flow.next(tp.c_str());
     chip(tp.c_str(), moved ? pal.controller : pal.follower_isr, tip.c_str());
   }
+  flush_run();
   for (const auto& tp : m.revoking) {
     const std::string text = "\u2715 " + tp;
     flow.next(text.c_str());
