@@ -176,7 +176,12 @@ void Session::apply(const Command& command) {
 
 TimeUs Session::now_us() const { return shown_us_; }
 TimeUs Session::duration_us() const { return run_->duration_us(); }
-bool Session::finished() const { return run_->sim().now() >= run_->duration_us(); }
+// Over when the clock reached the end and no event is left at the end time itself: `kafkasim run` executes
+// the events at exactly duration too (Simulation::run_until includes them), so the same trace hash.
+bool Session::finished() const {
+  Simulation& sim = run_->sim();  // next_event_time() drops cancelled timers: logically const
+  return sim.now() >= run_->duration_us() && sim.next_event_time() > run_->duration_us();
+}
 
 TimeUs Session::next_pause_point_us() const {
   const TimeUs now = shown_us_;

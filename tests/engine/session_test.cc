@@ -123,3 +123,21 @@ TEST_CASE("a session started with recorded commands replays them exactly as a ba
   live.seek(sec_to_us(14));
   CHECK(live.snapshot().trace_hash == at_14.trace_hash);
 }
+
+TEST_CASE("a Session played to the end runs the events at exactly the end time, as kafkasim run does") {
+  // Producer ticks every 100 ms from t=0 put events at exactly the 2 s end.
+  const char* text =
+      "name: end\nduration: 2s\ncluster: {brokers: 1}\n"
+      "topics: [{name: t, partitions: 1, replication.factor: 1}]\n"
+      "producers: [{id: p, topic: t, rate: 10/s}]\n";
+  auto parsed = scenario::parse_scenario_text(text, "end.yaml");
+  REQUIRE(parsed.ok());
+  engine::Run run(*parsed.scenario, {});
+  run.start();
+  run.sim().run_until(run.duration_us());
+  engine::Session session(*parsed.scenario, {});
+  session.advance_to(sec_to_us(10), 100'000'000);
+  CHECK(session.finished());
+  CHECK(session.run().sim().events_executed() == run.sim().events_executed());
+  CHECK(session.run().sim().trace_hash() == run.sim().trace_hash());
+}
