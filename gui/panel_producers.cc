@@ -64,7 +64,7 @@ void producer_card(const engine::ProducerView& p, GuiState& state) {
 }  // namespace
 
 void draw_producers_panel(const engine::Snapshot& snap, GuiState& state) {
-  if (snap.producers.empty()) {
+  if (snap.producers.empty() && snap.transactions.empty()) {
     ImGui::TextDisabled("no producers in this scenario");
     return;
   }
@@ -73,6 +73,7 @@ void draw_producers_panel(const engine::Snapshot& snap, GuiState& state) {
     producer_card(snap.producers[i], state);
     ImGui::PopID();
   }
+  draw_transactions_section(snap, state);
 }
 
 }  // namespace kafkasim::gui

@@ -33,6 +33,11 @@ void draw_partitions_panel(const engine::Snapshot& snapshot, GuiState& state);
 void draw_groups_panel(const engine::Snapshot& snapshot, GuiState& state);
 // Producers: rate, acks, in-flight batches, retries, errors with their reason.
 void draw_producers_panel(const engine::Snapshot& snapshot, GuiState& state);
+// Transactions as the coordinators see them: state, epoch, partitions, open time vs
+// transaction.timeout.ms, pending markers (drawn by the producers panel, under the producers).
+void draw_transactions_section(const engine::Snapshot& snapshot, GuiState& state);
+// A transaction state's colour: Ongoing warns, PrepareCommit/CompleteCommit good, the aborts bad.
+ImU32 transaction_state_colour(const std::string& state, const Palette& palette);
 // Delivery counts per group from the checker, and the anomalies (click: seek to the cause).
 void draw_delivery_panel(const engine::Snapshot& snapshot, GuiState& state);
 // The event log, filterable; click an event to seek to it.

@@ -169,3 +169,52 @@ TEST_CASE("per-partition lag is sampled as sim time passes and forgotten after a
 
 }  // namespace
 }  // namespace kafkasim::gui::testing
+
+namespace kafkasim::gui::testing {
+namespace {
+
+TEST_CASE("the producers panel lists transactions with a colour per outcome and survives every state") {
+  GuiState state;
+  const Palette& pal = state.palette;
+  CHECK(transaction_state_colour("Ongoing", pal) == pal.warn);
+  CHECK(transaction_state_colour("CompleteCommit", pal) == pal.good);
+  CHECK(transaction_state_colour("PrepareCommit", pal) == pal.good);
+  CHECK(transaction_state_colour("PrepareAbort", pal) == pal.bad);
+  CHECK(transaction_state_colour("CompleteAbort", pal) == pal.bad);
+  CHECK(transaction_state_colour("Empty", pal) == pal.text_dim);
+  HeadlessImGui imgui(1280, 720);
+  engine::Snapshot snap;
+  for (const char* s : {"Empty", "Ongoing", "PrepareCommit", "PrepareAbort", "CompleteCommit", "CompleteAbort"}) {
+    engine::TransactionView t;
+    t.transactional_id = std::string("app-") + s;
+    t.state = s;
+    t.producer_id = 3000000001;
+    t.producer_epoch = 2;
+    t.coordinator = 1;
+    t.timeout_ms = 10000;
+    if (t.state == "Ongoing") {
+      t.open_ms = 12000;  // past the timeout: the bar is full, not beyond
+      t.partitions = {"invoices-0", "invoices-1", "__consumer_offsets-12"};
+    }
+    if (t.state.starts_with("Prepare")) t.markers_pending = 2;
+    snap.transactions.push_back(t);
+  }
+  auto vertices_for = [&](const engine::Snapshot& s) {
+    int vertices = 0;
+    imgui.frame([&] {
+      ImGui::SetNextWindowPos(ImVec2(0, 0));
+      ImGui::SetNextWindowSize(ImVec2(1280, 720));
+      ImGui::Begin("Producers");
+      draw_producers_panel(s, state);
+      vertices = ImGui::GetWindowDrawList()->VtxBuffer.Size;
+      ImGui::End();
+    });
+    return vertices;
+  };
+  const int without = vertices_for(engine::Snapshot{});
+  const int with = vertices_for(snap);
+  CHECK(with > without + 1000);  // six cards of text, chips and a progress bar
+}
+
+}  // namespace
+}  // namespace kafkasim::gui::testing
