@@ -29,6 +29,28 @@ constexpr std::size_t kMaxDotsDrawn = 3000;
 constexpr int kBrokerSegments = 28;
 constexpr int kClientSegments = 14;
 
+// A line width rounded to whole pixels: ImGui draws such anti-aliased lines as one textured quad per
+// segment (ImDrawListFlags_AntiAliasedLinesUseTex) instead of three strips with fringes, and long thin
+// diagonal strips are what a software rasterizer pays most for (docs/benchmarks.md, "Visualizer").
+float whole_px(float px) { return std::max(1.0f, std::round(px)); }
+
+// A small filled circle as one quad of the font's U+25CF glyph, anti-aliased by the font atlas: an
+// AddCircleFilled dot is 24 triangles, 16 of them thin fringes, and hundreds of requests are in flight.
+void draw_dot(ImDrawList* draw, ImVec2 centre, float radius, ImU32 colour) {
+  const ImFontGlyph* g = ImGui::GetFont()->FindGlyphNoFallback(0x25CF);
+  if (g == nullptr) {
+    draw->AddCircleFilled(centre, radius, colour, 8);
+    return;
+  }
+  const float half_w = (g->X1 - g->X0) * 0.5f;
+  const float half_h = (g->Y1 - g->Y0) * 0.5f;
+  const float scale = radius / std::max(std::min(half_w, half_h), 1.0f);
+  draw->PrimReserve(6, 4);
+  draw->PrimRectUV(ImVec2(centre.x - half_w * scale, centre.y - half_h * scale),
+                   ImVec2(centre.x + half_w * scale, centre.y + half_h * scale), ImVec2(g->U0, g->V0),
+                   ImVec2(g->U1, g->V1), colour);
+}
+
 // Node ids as the engine numbers them (sim/engine/run.h): brokers use their broker.id, the KRaft
 // controller is 1000, producers 2000+, consumers 3000+, processors 4000+.
 std::string node_label(std::int32_t id, const engine::Snapshot& snap) {
@@ -179,7 +201,7 @@ void draw_cut(ImDrawList* draw, ImVec2 a, ImVec2 b, const Palette& pal, float em
   const float len = std::max(std::hypot(b.x - a.x, b.y - a.y), 1.0f);
   const ImVec2 dir((b.x - a.x) / len, (b.y - a.y) / len);
   const float gap = em * 0.5f;
-  const float thick = pal.line_px * 1.6f;
+  const float thick = whole_px(pal.line_px * 1.6f);
   draw->AddLine(a, ImVec2(mid.x - dir.x * gap, mid.y - dir.y * gap), pal.cut_link, thick);
   draw->AddLine(ImVec2(mid.x + dir.x * gap, mid.y + dir.y * gap), b, with_alpha(pal.cut_link, 0.45f), thick);
   const float s = em * 0.35f;
@@ -191,11 +213,11 @@ void draw_broker(ImDrawList* draw, const engine::BrokerView& b, const NodePlace&
                  float em, bool selected) {
   const ImU32 fill = broker_colour(b, pal);
   if (b.is_controller) {
-    draw->AddCircle(place.centre, place.radius + em * 0.35f, pal.controller, kBrokerSegments, pal.line_px * 2.2f);
+    draw->AddCircle(place.centre, place.radius + em * 0.35f, pal.controller, kBrokerSegments, whole_px(pal.line_px * 2.2f));
   }
   draw->AddCircleFilled(place.centre, place.radius, fill, kBrokerSegments);
   draw->AddCircle(place.centre, place.radius, selected ? pal.text : with_alpha(pal.text, 0.5f), kBrokerSegments,
-                  selected ? pal.line_px * 2 : pal.line_px);
+                  whole_px(selected ? pal.line_px * 2 : pal.line_px));
   const std::string id = fmt::format("B{}", b.id);
   const ImVec2 id_size = ImGui::CalcTextSize(id.c_str());
   draw->AddText(ImVec2(place.centre.x - id_size.x * 0.5f, place.centre.y - id_size.y * 0.5f), contrast_text(fill),
@@ -203,7 +225,7 @@ void draw_broker(ImDrawList* draw, const engine::BrokerView& b, const NodePlace&
   if (b.status == engine::NodeStatus::kDown) {
     const float s = place.radius * 0.8f;
     draw->AddLine(ImVec2(place.centre.x - s, place.centre.y - s), ImVec2(place.centre.x + s, place.centre.y + s),
-                  with_alpha(pal.text, 0.8f), pal.line_px * 1.5f);
+                  with_alpha(pal.text, 0.8f), whole_px(pal.line_px * 1.5f));
   }
   std::string caption = b.status == engine::NodeStatus::kUp && !b.isolated && !b.fenced ? "" : broker_state_label(b);
   auto add = [&caption](const std::string& part) { caption += (caption.empty() ? "" : " \u00B7 ") + part; };
@@ -236,7 +258,7 @@ void dashed_line(ImDrawList* draw, ImVec2 a, ImVec2 b, ImU32 colour, float thick
     const float f0 = static_cast<float>(i) / static_cast<float>(n);
     const float f1 = std::min(1.0f, static_cast<float>(i + 1) / static_cast<float>(n));
     draw->AddLine(ImVec2(a.x + (b.x - a.x) * f0, a.y + (b.y - a.y) * f0), ImVec2(a.x + (b.x - a.x) * f1, a.y + (b.y - a.y) * f1),
-                  colour, thickness);
+                  colour, whole_px(thickness));
   }
 }
 
@@ -278,7 +300,7 @@ const ClientNode* draw_clients(ImDrawList* draw, const engine::Snapshot& snap, c
     const ImVec2 at = places.at(hovered->id).centre;
     for (std::int32_t b : fetch_leaders(*hovered->member, leaders)) {
       if (const auto it = places.find(b); it != places.end()) {
-        draw->AddLine(at, it->second.centre, with_alpha(colours.of(hovered->group->group_id, pal), 0.6f), pal.line_px);
+        draw->AddLine(at, it->second.centre, with_alpha(colours.of(hovered->group->group_id, pal), 0.6f), whole_px(pal.line_px));
       }
     }
   }
@@ -380,13 +402,13 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
 
   for (std::size_t i = 0; i < snap.brokers.size(); ++i) {
     for (std::size_t j = i + 1; j < snap.brokers.size(); ++j) {
-      draw->AddLine(places.at(snap.brokers[i].id).centre, places.at(snap.brokers[j].id).centre, pal.link, pal.line_px);
+      draw->AddLine(places.at(snap.brokers[i].id).centre, places.at(snap.brokers[j].id).centre, pal.link, whole_px(pal.line_px));
     }
   }
   const ClientNode* hovered_client = draw_clients(draw, snap, layout, colours, pal, em);
   if (const auto c = places.find(snap.controller); c != places.end() && !c->second.broker) {
     for (const auto& b : snap.brokers) {
-      draw->AddLine(c->second.centre, places.at(b.id).centre, with_alpha(pal.controller, 0.25f), pal.line_px);
+      draw->AddLine(c->second.centre, places.at(b.id).centre, with_alpha(pal.controller, 0.25f), whole_px(pal.line_px));
     }
     draw->AddCircleFilled(c->second.centre, c->second.radius, pal.controller, kBrokerSegments);
     const ImVec2 ls = ImGui::CalcTextSize("controller");
@@ -412,7 +434,7 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
     const float f = static_cast<float>(std::clamp(static_cast<double>(snap.now_us - m.sent_us) / span, 0.0, 1.0));
     const ImVec2 p(a->second.centre.x + (b->second.centre.x - a->second.centre.x) * f,
                    a->second.centre.y + (b->second.centre.y - a->second.centre.y) * f);
-    draw->AddCircleFilled(p, dot_r, message_colour(m.name, pal), 8);
+    draw_dot(draw, p, dot_r, message_colour(m.name, pal));
     if (std::hypot(mouse.x - p.x, mouse.y - p.y) < dot_r * 2) hovered_msg = &m;
   }
   const engine::BrokerView* hovered_broker = nullptr;
