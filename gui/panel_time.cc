@@ -90,12 +90,12 @@ void timeline_bar(const TimelineInfo& tl, GuiState& state) {
   ImGui::InvisibleButton("##timeline", ImVec2(width, height));
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 end(origin.x + width, origin.y + height);
-  draw->AddRectFilled(origin, end, pal.strip_bg, 3.0f);
+  draw->AddRectFilled(origin, end, pal.strip_bg);
   const double duration = static_cast<double>(std::max<TimeUs>(tl.duration_us, 1));
   auto x_of = [&](TimeUs t) {
     return origin.x + static_cast<float>(std::clamp(static_cast<double>(t) / duration, 0.0, 1.0)) * width;
   };
-  draw->AddRectFilled(origin, ImVec2(x_of(tl.now_us), end.y), with_alpha(pal.leader, 0.35f), 3.0f);
+  draw->AddRectFilled(origin, ImVec2(x_of(tl.now_us), end.y), with_alpha(pal.leader, 0.35f));
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   const bool hovered = ImGui::IsItemHovered();
   const engine::TimelineMark* nearest = nullptr;

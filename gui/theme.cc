@@ -119,9 +119,14 @@ void apply_theme(ThemeKind kind, float scale, ImGuiStyle& style) {
     case ThemeKind::kLight: ImGui::StyleColorsLight(&style); break;
     case ThemeKind::kHighContrast: ImGui::StyleColorsDark(&style); break;
   }
-  style.WindowRounding = 4.0f;
-  style.FrameRounding = 3.0f;
-  style.GrabRounding = 3.0f;
+  // Square corners: a rounded rectangle is filled as a fan with anti-aliased fringe strips along every
+  // edge, which a software rasterizer (Mesa llvmpipe) shades block by block; a square one is two triangles
+  // (docs/benchmarks.md, "Visualizer").
+  style.WindowRounding = 0.0f;
+  style.FrameRounding = 0.0f;
+  style.GrabRounding = 0.0f;
+  style.ScrollbarRounding = 0.0f;
+  style.TabRounding = 0.0f;
   style.WindowBorderSize = 1.0f;
   style.FrameBorderSize = kind == ThemeKind::kLight ? 1.0f : 0.0f;
   style.ItemSpacing = ImVec2(8, 5);
@@ -169,8 +174,6 @@ void apply_theme(ThemeKind kind, float scale, ImGuiStyle& style) {
     style.PopupBorderSize = 3.0f;
     style.ChildBorderSize = 2.0f;
     style.TabBorderSize = 2.0f;
-    style.WindowRounding = 0.0f;
-    style.FrameRounding = 0.0f;
   }
   style.ScaleAllSizes(std::max(0.5f, scale));
 }
