@@ -40,7 +40,9 @@ Consumer::Consumer(Simulation& sim, NodeId id, net::Network& net, std::vector<No
       net_(net),
       bootstrap_(std::move(bootstrap)),
       config_(std::move(config)),
-      rng_(sim.rng("consumer." + config_.client_id)) {
+      rng_(sim.rng("consumer." + config_.client_id)),
+      reconnect_rng_(sim.rng("consumer." + config_.client_id + ".reconnect")),
+      reconnect_(config_.reconnect_backoff_ms, config_.reconnect_backoff_max_ms) {
   KS_ASSERT(!bootstrap_.empty());
   // partition.assignment.strategy may name classes; JoinGroup carries the assignors' name().
   for (auto& s : config_.assignment_strategies) {
@@ -83,6 +85,7 @@ void Consumer::on_start() {
 void Consumer::on_crash() {
   if (!member_id_.empty() && !closed_) member_event(MemberChange::kCrashed, assignment());
   connections_.clear();
+  reconnect_.clear();
   metadata_.clear();
   metadata_pending_ = false;
   assigned_topic_counts_.clear();
@@ -150,23 +153,37 @@ std::vector<ConsumerPartitionView> Consumer::partitions() const {
 // ------------------------------------------------------------------------------------------ requests
 
 std::int32_t Consumer::any_broker() {
-  // Kafka's leastLoadedNode: prefer a broker we are connected to, otherwise a random bootstrap broker.
+  // Kafka's leastLoadedNode: prefer a broker we are connected to, otherwise a random bootstrap broker
+  // that is not blacked out by reconnect.backoff.ms (any bootstrap broker if all are).
   for (const auto& [b, c] : connections_) {
     if (net_.is_open(c->conn)) return b;
   }
-  return bootstrap_[rng_.uniform(bootstrap_.size())].value;
+  const std::vector<std::int32_t> candidates = reconnect_.connectable(bootstrap_, sim().now());
+  return candidates[rng_.uniform(candidates.size())];
+}
+
+Consumer::Connection& Consumer::open_connection(std::int32_t broker) {
+  auto c = std::make_unique<Connection>();
+  c->open(net_, *this, broker, reconnect_.connect_delay_us(broker, sim().now()),
+          [this, broker] { connect_after_backoff(broker); });
+  Connection& ref = *c;
+  connections_.insert_or_assign(broker, std::move(c));
+  return ref;
+}
+
+void Consumer::connect_after_backoff(std::int32_t broker) {
+  auto it = connections_.find(broker);
+  if (it == connections_.end() || it->second->conn.valid()) return;
+  it->second->connect(net_, id());
 }
 
 void Consumer::request(std::int32_t broker, std::shared_ptr<protocol::KafkaMessage> req, Callback cb) {
   auto it = connections_.find(broker);
-  if (it == connections_.end() || !net_.is_open(it->second->conn)) {
-    if (it != connections_.end()) fail_connection(broker);
-    auto c = std::make_unique<Connection>();
-    c->broker = broker;
-    c->conn = net_.connect(id(), NodeId(broker));
-    it = connections_.insert_or_assign(broker, std::move(c)).first;
+  if (it != connections_.end() && it->second->conn.valid() && !net_.is_open(it->second->conn)) {
+    fail_connection(broker);
+    it = connections_.find(broker);  // fail_connection's callbacks may have opened a new one
   }
-  Connection& c = *it->second;
+  Connection& c = it != connections_.end() ? *it->second : open_connection(broker);
   req->correlation_id = next_correlation_++;
   const std::int32_t corr = req->correlation_id;
   Connection::Pending p;
@@ -181,7 +198,7 @@ void Consumer::request(std::int32_t broker, std::shared_ptr<protocol::KafkaMessa
     }
   });
   c.in_flight[corr] = std::move(p);
-  net_.send(c.conn, id(), std::move(req));
+  c.send(net_, id(), std::move(req));
 }
 
 void Consumer::fail_connection(std::int32_t broker) {
@@ -189,6 +206,12 @@ void Consumer::fail_connection(std::int32_t broker) {
   if (it == connections_.end()) return;
   std::unique_ptr<Connection> c = std::move(it->second);
   connections_.erase(it);
+  // Kafka: ClusterConnectionStates.disconnected grows the backoff of every closed connection (attempt).
+  if (c->conn.valid()) {
+    reconnect_.disconnected(broker, sim().now(), reconnect_rng_);
+  } else {
+    sim().cancel(c->connect_timer);
+  }
   for (auto& [corr, p] : c->in_flight) {
     sim().cancel(p.timeout);
     if (p.cb) p.cb(nullptr);
@@ -199,6 +222,10 @@ void Consumer::on_message(net::ConnectionId conn, NodeId from, net::MessagePtr m
   const auto& km = static_cast<const protocol::KafkaMessage&>(*msg);
   auto it = connections_.find(from.value);
   if (it == connections_.end() || it->second->conn != conn) return;  // a stale connection
+  if (!it->second->ready) {
+    it->second->ready = true;
+    reconnect_.ready(from.value);
+  }
   auto p = it->second->in_flight.find(km.correlation_id);
   if (p == it->second->in_flight.end()) return;
   Callback cb = std::move(p->second.cb);

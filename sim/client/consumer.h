@@ -15,6 +15,9 @@
 // (read_committed, aborted transactions dropped), position (next offset to hand out) vs committed offset,
 // auto.offset.reset earliest / latest / none, seek(); leader changes and dead brokers are followed by
 // refreshing metadata. Records come back in offset order per partition.
+// Connections (Kafka's NetworkClient): after a connection to a broker fails or closes, a new one is opened
+// only after reconnect.backoff.ms, growing to reconnect.backoff.max.ms (ReconnectBackoff, KIP-144);
+// requests for a blacked-out broker wait for it, and the least loaded node avoids blacked-out brokers.
 // Commits: enable.auto.commit (every auto.commit.interval.ms during poll, before a rebalance and on close,
 // committing positions, i.e. records handed out but maybe not processed yet), commitSync / commitAsync.
 // Exactly-once (KIP-98, KIP-447): in ProcessingMode::kTransactional the consumer never commits; the
@@ -40,6 +43,7 @@
 #include <vector>
 
 #include "sim/client/group_metadata.h"
+#include "sim/client/reconnect_backoff.h"
 #include "sim/core/node.h"
 #include "sim/core/rng.h"
 #include "sim/net/network.h"
@@ -77,6 +81,8 @@ struct ConsumerConfig {
   std::int32_t max_partition_fetch_bytes = 1048576;  // Kafka: max.partition.fetch.bytes
   std::int64_t request_timeout_ms = 30000;       // Kafka: request.timeout.ms
   std::int64_t retry_backoff_ms = 100;           // Kafka: retry.backoff.ms
+  std::int64_t reconnect_backoff_ms = 50;        // Kafka: reconnect.backoff.ms
+  std::int64_t reconnect_backoff_max_ms = 1000;  // Kafka: reconnect.backoff.max.ms (KIP-144)
   std::int64_t metadata_max_age_ms = 300000;     // Kafka: metadata.max.age.ms
   protocol::IsolationLevel isolation = protocol::IsolationLevel::kReadUncommitted;  // Kafka: isolation.level
   // --- the application (kafkasim) ---
@@ -183,6 +189,9 @@ class Consumer : public Node, public net::Endpoint {
   // plumbing (consumer.cc)
   void request(std::int32_t broker, std::shared_ptr<protocol::KafkaMessage> req, Callback cb);
   void fail_connection(std::int32_t broker);
+  // A new Connection to `broker`, connected now or, while the broker is blacked out, when its backoff ends.
+  Connection& open_connection(std::int32_t broker);
+  void connect_after_backoff(std::int32_t broker);
   std::int32_t any_broker();
   void request_metadata();
   std::int32_t leader_of(const protocol::TopicPartition& tp) const;
@@ -227,6 +236,7 @@ class Consumer : public Node, public net::Endpoint {
   ConsumerHooks hooks_;
   ConsumerStats stats_;
   Rng rng_;
+  Rng reconnect_rng_;  // jitter of reconnect.backoff.ms
   std::shared_ptr<std::set<std::uint64_t>> dedup_;
   // what the application asked for (survives crashes)
   std::vector<std::string> subscription_;
@@ -235,6 +245,7 @@ class Consumer : public Node, public net::Endpoint {
 
   // volatile
   std::map<std::int32_t, std::unique_ptr<Connection>> connections_;
+  ReconnectBackoff reconnect_;
   std::int32_t next_correlation_ = 1;
   std::map<std::string, std::vector<std::pair<std::int32_t, std::int32_t>>> metadata_;  // leader, epoch
   bool metadata_pending_ = false;

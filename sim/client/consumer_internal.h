@@ -8,9 +8,9 @@
 
 namespace kafkasim::client {
 
-struct Consumer::Connection {
-  std::int32_t broker = -1;
-  net::ConnectionId conn{};
+// A broker connection, possibly waiting out reconnect.backoff.ms (Kafka: ConsumerNetworkClient's unsent
+// requests wait until NetworkClient.ready(node)).
+struct Consumer::Connection : BrokerLink {
   struct Pending {
     Callback cb;
     TimerId timeout{};

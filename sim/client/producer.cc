@@ -21,7 +21,9 @@ Producer::Producer(Simulation& sim, NodeId id, net::Network& net, std::vector<No
       net_(net),
       bootstrap_(std::move(bootstrap)),
       config_(std::move(config)),
-      rng_(sim.rng("producer." + config_.client_id)) {
+      rng_(sim.rng("producer." + config_.client_id)),
+      reconnect_rng_(sim.rng("producer." + config_.client_id + ".reconnect")),
+      reconnect_(config_.reconnect_backoff_ms, config_.reconnect_backoff_max_ms) {
   // Kafka rejects transactional.id without idempotence (config resolution reports it before a producer
   // exists); a transactional producer is always idempotent.
   if (transactional()) config_.enable_idempotence = true;
@@ -63,6 +65,7 @@ void Producer::on_crash() {
   metadata_.clear();
   metadata_pending_ = false;
   connections_.clear();
+  reconnect_.clear();
   queues_.clear();
   waiting_for_metadata_.clear();
   next_sequence_.clear();
@@ -78,28 +81,38 @@ void Producer::on_crash() {
 }
 
 std::int32_t Producer::any_broker() {
-  // Kafka's leastLoadedNode: prefer a broker we are connected to, otherwise a bootstrap broker.
+  // Kafka's leastLoadedNode: prefer a broker we are connected to, otherwise a bootstrap broker that is
+  // not blacked out by reconnect.backoff.ms (any bootstrap broker if all are).
   for (const auto& [b, c] : connections_) {
     if (net_.is_open(c->conn)) return b;
   }
-  return bootstrap_[rng_.uniform(bootstrap_.size())].value;
+  const std::vector<std::int32_t> candidates = reconnect_.connectable(bootstrap_, sim().now());
+  return candidates[rng_.uniform(candidates.size())];
 }
 
 Producer::Connection* Producer::connection(std::int32_t broker) {
+  auto usable = [this](const Connection& c) { return !c.conn.valid() || net_.is_open(c.conn); };
   auto it = connections_.find(broker);
-  if (it != connections_.end() && net_.is_open(it->second->conn)) return it->second.get();
+  if (it != connections_.end() && usable(*it->second)) return it->second.get();
   if (it != connections_.end()) {
     fail_connection(*it->second, "connection lost");
     // fail_connection's follow-ups (metadata, InitProducerId) may have connected to `broker` again.
     it = connections_.find(broker);
-    if (it != connections_.end() && net_.is_open(it->second->conn)) return it->second.get();
+    if (it != connections_.end() && usable(*it->second)) return it->second.get();
   }
   auto c = std::make_unique<Connection>();
-  c->broker = broker;
-  c->conn = net_.connect(id(), NodeId(broker));
+  c->open(net_, *this, broker, reconnect_.connect_delay_us(broker, sim().now()),
+          [this, broker] { connect_after_backoff(broker); });
   Connection* raw = c.get();
   connections_[broker] = std::move(c);
   return raw;
+}
+
+void Producer::connect_after_backoff(std::int32_t broker) {
+  auto it = connections_.find(broker);
+  if (it == connections_.end() || it->second->conn.valid()) return;
+  it->second->connect(net_, id());
+  schedule_drain(0);  // batches for this broker waited in their queues
 }
 
 void Producer::request_metadata() {
@@ -146,7 +159,7 @@ void Producer::send_control_request(std::shared_ptr<protocol::KafkaMessage> req,
   Connection* c = connection(broker);
   req->correlation_id = next_correlation_++;
   c->*slot = req->correlation_id;
-  net_.send(c->conn, id(), req);
+  c->send(net_, id(), req);
   const std::int32_t corr = req->correlation_id;
   after(ms_to_us(config_.request_timeout_ms), [this, broker, corr, slot, &pending, timeout_reason] {
     auto it = connections_.find(broker);
@@ -170,7 +183,7 @@ void Producer::request(std::int32_t broker, std::shared_ptr<protocol::KafkaMessa
                                                config_.request_timeout_ms, broker));
     }
   });
-  net_.send(c->conn, id(), std::move(req));
+  c->send(net_, id(), std::move(req));
 }
 
 void Producer::handle_init_producer_id(const protocol::InitProducerIdResponse& resp) {
@@ -352,6 +365,7 @@ void Producer::drain() {
   flushing_ = false;
   for (auto& [broker, batches] : by_broker) {
     Connection* c = connection(broker);
+    if (!c->conn.valid()) continue;  // blacked out: connect_after_backoff drains again
     if (static_cast<std::int32_t>(c->in_flight.size()) >= config_.max_in_flight) continue;
     send_to(broker, std::move(batches));
   }
@@ -447,7 +461,13 @@ void Producer::request_timeout(std::int32_t broker, std::int32_t correlation_id)
 }
 
 void Producer::fail_connection(Connection& c, const std::string& why) {
-  net_.close(c.conn, id());
+  // Kafka: ClusterConnectionStates.disconnected grows the backoff of every closed connection (attempt).
+  if (c.conn.valid()) {
+    net_.close(c.conn, id());
+    reconnect_.disconnected(c.broker, sim().now(), reconnect_rng_);
+  } else {
+    sim().cancel(c.connect_timer);
+  }
   if (c.metadata_correlation >= 0 && metadata_pending_) metadata_pending_ = false;
   if (c.pid_correlation >= 0 && pid_pending_) {
     pid_pending_ = false;
@@ -478,6 +498,10 @@ void Producer::on_message(net::ConnectionId conn, NodeId from, net::MessagePtr m
   auto it = connections_.find(from.value);
   if (it == connections_.end() || it->second->conn != conn) return;  // a stale connection
   Connection& c = *it->second;
+  if (!c.ready) {
+    c.ready = true;
+    reconnect_.ready(c.broker);
+  }
   if (auto p = c.requests.find(km.correlation_id); p != c.requests.end()) {
     Callback cb = std::move(p->second.cb);
     sim().cancel(p->second.timeout);

@@ -3,6 +3,8 @@
 // by batch.size and linger.ms), sender (max.in.flight.requests.per.connection per broker connection),
 // acks 0/1/all, retries with exponential backoff (retry.backoff.ms .. retry.backoff.max.ms, KIP-580),
 // request.timeout.ms (the connection is closed and in-flight requests fail, as NetworkClient does),
+// reconnect.backoff.ms .. reconnect.backoff.max.ms before a new connection to a broker whose last one
+// failed or closed (ReconnectBackoff, KIP-144; the transactional coordinator connections included),
 // delivery.timeout.ms (a batch not acknowledged in time is failed), metadata refresh on errors, and
 // idempotence (KIP-98: producer id and epoch from InitProducerId, a sequence number per partition, batches
 // re-sent with their original sequence so the broker can answer duplicates).
@@ -33,6 +35,7 @@
 
 #include "sim/assign/partitioner.h"
 #include "sim/client/group_metadata.h"
+#include "sim/client/reconnect_backoff.h"
 #include "sim/core/node.h"
 #include "sim/core/rng.h"
 #include "sim/log/compression.h"
@@ -53,6 +56,8 @@ struct ProducerConfig {
   std::int32_t retries = 2147483647;        // Kafka: retries
   std::int64_t retry_backoff_ms = 100;      // Kafka: retry.backoff.ms
   std::int64_t retry_backoff_max_ms = 1000; // Kafka: retry.backoff.max.ms (KIP-580)
+  std::int64_t reconnect_backoff_ms = 50;   // Kafka: reconnect.backoff.ms
+  std::int64_t reconnect_backoff_max_ms = 1000;  // Kafka: reconnect.backoff.max.ms (KIP-144)
   std::int64_t delivery_timeout_ms = 120000;  // Kafka: delivery.timeout.ms
   std::int64_t request_timeout_ms = 30000;  // Kafka: request.timeout.ms
   std::int64_t metadata_max_age_ms = 300000;  // Kafka: metadata.max.age.ms
@@ -190,7 +195,9 @@ class Producer : public Node, public net::Endpoint {
   void send_control_request(std::shared_ptr<protocol::KafkaMessage> req, std::int32_t Connection::*slot,
                             const bool& pending, const char* timeout_reason);
   void handle_init_producer_id(const protocol::InitProducerIdResponse& resp);
+  // The connection to `broker`; a new one waits out the broker's reconnect backoff (conn invalid until then).
   Connection* connection(std::int32_t broker);
+  void connect_after_backoff(std::int32_t broker);
   std::int32_t any_broker();
   void schedule_drain(TimeUs delay);
   void drain();
@@ -253,6 +260,7 @@ class Producer : public Node, public net::Endpoint {
   ProducerHooks hooks_;
   ProducerStats stats_;
   Rng rng_;
+  Rng reconnect_rng_;  // jitter of reconnect.backoff.ms
 
   // volatile (dropped on crash)
   std::map<std::string, std::vector<PartitionInfo>> metadata_;
@@ -260,6 +268,7 @@ class Producer : public Node, public net::Endpoint {
   TimerId metadata_timer_{};
   TimeUs metadata_backoff_until_us_ = 0;
   std::map<std::int32_t, std::unique_ptr<Connection>> connections_;
+  ReconnectBackoff reconnect_;
   std::map<protocol::TopicPartition, std::deque<std::shared_ptr<Batch>>> queues_;
   std::vector<ProducerRecord> waiting_for_metadata_;
   std::map<protocol::TopicPartition, std::int32_t> next_sequence_;

@@ -44,9 +44,9 @@ struct Producer::InFlightRequest {
   TimerId timeout;
 };
 
-struct Producer::Connection {
-  std::int32_t broker = -1;
-  net::ConnectionId conn{};
+// A broker connection, possibly waiting out reconnect.backoff.ms: requests wait in `unsent` and batches
+// stay in their queues (Kafka's Sender only drains to nodes for which NetworkClient.ready(node) holds).
+struct Producer::Connection : BrokerLink {
   std::map<std::int32_t, InFlightRequest> in_flight;  // by correlation id
   std::int32_t metadata_correlation = -1;
   std::int32_t pid_correlation = -1;

@@ -220,6 +220,7 @@ std::vector<ConfigDef> build_table() {
               "org.apache.kafka.clients.consumer.CooperativeStickyAssignor",
               kAssignors, "Assignors in preference order (class names or range|roundrobin|sticky|cooperative-sticky)."),
       ms64("reconnect.backoff.ms", C, "50", 0, "Wait before reconnecting to a broker."),
+      ms64("reconnect.backoff.max.ms", C, "1000", 0, "Cap of the reconnect back-off."),
       ms32("request.timeout.ms", C, "30000", 0, "How long to wait for a response."),
       ms64("retry.backoff.ms", C, "100", 0, "Wait before retrying a failed request."),
       ms32("session.timeout.ms", C, "45000", 1,

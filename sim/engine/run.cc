@@ -36,6 +36,8 @@ client::ProducerConfig producer_config(const config::ConfigMap& m, const std::st
   pc.retries = static_cast<std::int32_t>(m.get_int("retries"));
   pc.retry_backoff_ms = config_ms(m, "retry.backoff.ms");
   pc.retry_backoff_max_ms = config_ms(m, "retry.backoff.max.ms");
+  pc.reconnect_backoff_ms = config_ms(m, "reconnect.backoff.ms");
+  pc.reconnect_backoff_max_ms = config_ms(m, "reconnect.backoff.max.ms");
   pc.delivery_timeout_ms = config_ms(m, "delivery.timeout.ms");
   pc.request_timeout_ms = config_ms(m, "request.timeout.ms");
   pc.metadata_max_age_ms = config_ms(m, "metadata.max.age.ms");

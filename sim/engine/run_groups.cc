@@ -33,6 +33,8 @@ client::ConsumerConfig consumer_base_config(const config::ConfigMap& m) {
   c.max_partition_fetch_bytes = static_cast<std::int32_t>(m.get_int("max.partition.fetch.bytes"));
   c.request_timeout_ms = m.get_long("request.timeout.ms");
   c.retry_backoff_ms = m.get_long("retry.backoff.ms");
+  c.reconnect_backoff_ms = m.get_long("reconnect.backoff.ms");
+  c.reconnect_backoff_max_ms = m.get_long("reconnect.backoff.max.ms");
   if (config::find_config(config::Scope::kConsumer, "metadata.max.age.ms") != nullptr) {
     c.metadata_max_age_ms = m.get_long("metadata.max.age.ms");
   }
