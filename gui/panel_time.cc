@@ -101,11 +101,22 @@ void timeline_bar(const TimelineInfo& tl, GuiState& state) {
   const engine::TimelineMark* nearest = nullptr;
   float nearest_dx = em * 0.5f;
   if (tl.marks != nullptr) {
+    // Marks are vertical bars on whole pixels (two triangles, no anti-aliasing needed); a mark on the same
+    // pixel column as the previous one of the same kind is not drawn again (a burst of ISR changes is
+    // dozens of marks within one pixel).
+    const float half_w = std::round(std::max(2.0f, pal.line_px)) * 0.5f;
+    float last_x = -1;
+    ImU32 last_colour = 0;
     for (const auto& mark : *tl.marks) {
       const float x = x_of(mark.time_us);
       const ImU32 colour = pal.marks[static_cast<std::size_t>(mark.kind) % pal.marks.size()];
       const float top = mark.kind == engine::MarkKind::kPausePoint ? origin.y : origin.y + height * 0.3f;
-      draw->AddLine(ImVec2(x, top), ImVec2(x, end.y), colour, std::max(2.0f, pal.line_px));
+      const float column = std::round(x);
+      if (column != last_x || colour != last_colour) {
+        draw->AddRectFilled(ImVec2(std::round(column - half_w), top), ImVec2(std::round(column + half_w), end.y), colour);
+        last_x = column;
+        last_colour = colour;
+      }
       if (hovered && std::fabs(mouse.x - x) < nearest_dx) {
         nearest_dx = std::fabs(mouse.x - x);
         nearest = &mark;
