@@ -143,7 +143,7 @@ void apply_theme(ThemeKind kind, float scale, ImGuiStyle& style) {
     c[ImGuiCol_Text] = white;
     c[ImGuiCol_TextDisabled] = ImVec4(0.8f, 0.8f, 0.8f, 1);
     c[ImGuiCol_WindowBg] = black;
-    c[ImGuiCol_ChildBg] = black;
+    c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);  // the frame is cleared black: no second fill under child windows
     c[ImGuiCol_PopupBg] = black;
     c[ImGuiCol_MenuBarBg] = black;
     c[ImGuiCol_Border] = white;
