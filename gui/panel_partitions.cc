@@ -106,7 +106,15 @@ void replica_row(const engine::PartitionView& p, const engine::ReplicaView& r, c
     draw->AddRectFilled(ImVec2(s.x(s.lo), y0), ImVec2(s.x(r.log_start_offset), y1), pal.retention_gap);
   }
   const std::int64_t hw = std::clamp(r.high_watermark, r.log_start_offset, r.log_end_offset);
-  draw->AddRectFilled(ImVec2(s.x(r.log_start_offset), y0), ImVec2(s.x(hw), y1), role);
+  // On the leader, an open transaction holds the LSO below the HW: [LSO, HW) is readable by
+  // read_uncommitted consumers only (dimmer, with an amber LSO line).
+  const bool leader = r.broker == p.leader;
+  const std::int64_t lso = leader ? std::clamp(p.last_stable_offset, r.log_start_offset, hw) : hw;
+  draw->AddRectFilled(ImVec2(s.x(r.log_start_offset), y0), ImVec2(s.x(lso), y1), role);
+  if (lso < hw) {
+    draw->AddRectFilled(ImVec2(s.x(lso), y0), ImVec2(s.x(hw), y1), with_alpha(role, 0.55f));
+    draw->AddLine(ImVec2(s.x(lso), y0 - 2), ImVec2(s.x(lso), y1 + 2), pal.warn, 2.0f);
+  }
   draw->AddRectFilled(ImVec2(s.x(hw), y0), ImVec2(s.x(r.log_end_offset), y1), with_alpha(role, 0.4f));
   draw->AddRectFilled(ImVec2(s.x(hw), y0), ImVec2(s.x(r.log_end_offset), y1), pal.uncommitted);
   if (r.durable_end_offset < r.log_end_offset) {
@@ -131,10 +139,12 @@ void replica_row(const engine::PartitionView& p, const engine::ReplicaView& r, c
   }
   ImGui::Dummy(ImVec2(avail - numbers_w, line_h));
   if (ImGui::IsItemHovered()) {
-    ImGui::SetTooltip("broker %d, %s\nlog start %lld  HW %lld  LEO %lld\ndurable (fsynced) below %lld",
+    const std::string lso_text =
+        lso < hw ? fmt::format("\nLSO {} (an open transaction: read_committed consumers stop here)", lso) : "";
+    ImGui::SetTooltip("broker %d, %s\nlog start %lld  HW %lld  LEO %lld\ndurable (fsynced) below %lld%s",
                       r.broker, replica_role_label(p, r), static_cast<long long>(r.log_start_offset),
                       static_cast<long long>(r.high_watermark), static_cast<long long>(r.log_end_offset),
-                      static_cast<long long>(r.durable_end_offset));
+                      static_cast<long long>(r.durable_end_offset), lso_text.c_str());
   }
   ImGui::SameLine(avail - numbers_w + ImGui::GetStyle().ItemSpacing.x);
   MonoFont mono(state);
@@ -210,7 +220,8 @@ void draw_partitions_panel(const engine::Snapshot& snap, GuiState& state) {
   ImGui::InputTextWithHint("##topic_filter", "topic filter", &state.topic_filter);
   ImGui::SameLine();
   legend_row({{"leader", pal.leader}, {"in ISR", pal.follower_isr}, {"out of ISR", pal.follower_out_of_isr},
-              {"offline", pal.offline}, {"HW..LEO", pal.uncommitted}, {"truncated", pal.truncated}});
+              {"offline", pal.offline}, {"HW..LEO", pal.uncommitted}, {"LSO (open txn)", pal.warn},
+              {"truncated", pal.truncated}});
 
   std::vector<std::size_t> shown;
   std::size_t max_replicas = 1;
