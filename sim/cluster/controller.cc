@@ -204,8 +204,17 @@ bool Controller::elect_leader(const TopicPartition& tp, PartitionRecord& p, Elec
   }
   if (leader == p.leader) return false;
   p.leader = leader;
-  ++p.leader_epoch;
-  ++p.partition_epoch;
+  if (initial) {
+    // A new partition starts with its first leader at leader epoch 0 and partition epoch 0 (Kafka KRaft:
+    // ReplicationControlManager.createTopic / createPartitions write a PartitionRecord with
+    // setLeaderEpoch(0).setPartitionEpoch(0); ZooKeeper mode: LeaderAndIsr.initialLeaderEpoch = 0).
+    // Every later election bumps both.
+    p.leader_epoch = 0;
+    p.partition_epoch = 0;
+  } else {
+    ++p.leader_epoch;
+    ++p.partition_epoch;
+  }
   if (unclean) p.isr = {leader};
   sim().trace_event(id(), unclean ? "controller.unclean_election" : "controller.election",
                     fmt::format("{}: broker {} elected leader{} with epoch {} ({}), ISR {}", tp.str(), leader,

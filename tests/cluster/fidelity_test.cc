@@ -48,6 +48,35 @@ const cluster::Replica* live_replica(ClusterFixture& c, std::int32_t broker, con
 }
 }  // namespace
 
+TEST_CASE("a new partition's first leader has leader epoch 0 and every later election adds one") {
+  ClusterFixture c(4);
+  const std::int32_t leader = one_partition_topic(c);
+  // Kafka: ReplicationControlManager writes a new PartitionRecord with leaderEpoch 0 and partitionEpoch 0.
+  CHECK(c.partition("t", 0).leader_epoch == 0);
+  CHECK(c.partition("t", 0).partition_epoch == 0);
+  auto& p = c.add_producer({});
+  for (std::uint64_t i = 1; i <= 10; ++i) p.send(record(i));
+  c.sim.run_until(sec_to_us(5));
+  REQUIRE(c.acked.size() == 10);
+  for (std::int32_t b = 1; b <= 3; ++b) {
+    const cluster::Replica* r = c.broker(b).replica(kTp);
+    REQUIRE(r != nullptr);
+    CHECK(r->leader_epoch() == 0);
+    // Every replica's leader-epoch cache starts with (epoch 0, start offset 0), as Kafka's does.
+    const auto& entries = r->log().epoch_cache().entries();
+    REQUIRE(!entries.empty());
+    CHECK(entries.front().epoch == 0);
+    CHECK(entries.front().start_offset == 0);
+  }
+  c.sim.crash_node(NodeId(leader));
+  c.sim.run_until(sec_to_us(20));  // fenced after broker.session.timeout.ms (9 s), a new leader elected
+  CHECK(c.partition("t", 0).leader != leader);
+  CHECK(c.partition("t", 0).leader_epoch == 1);
+  // A partition added later also starts at epoch 0.
+  REQUIRE(c.controller->add_partitions("t", 2) == protocol::ErrorCode::kNone);
+  CHECK(c.partition("t", 1).leader_epoch == 0);
+}
+
 TEST_CASE("acks=all produce fails with NOT_ENOUGH_REPLICAS while the ISR is below min.insync.replicas") {
   ClusterFixture c(5);
   const std::int32_t leader = one_partition_topic(c);
