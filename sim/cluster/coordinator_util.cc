@@ -1,8 +1,14 @@
 #include "sim/cluster/coordinator_util.h"
 
+#include "sim/cluster/broker.h"
+#include "sim/cluster/replica.h"
+#include "sim/core/assert.h"
+#include "sim/core/simulation.h"
+
 namespace kafkasim::cluster {
 
 using protocol::ErrorCode;
+using protocol::TopicPartition;
 
 ErrorCode coordinator_append_error(ErrorCode e) {
   switch (e) {
@@ -44,5 +50,89 @@ void scan_log(PartitionLog& log, std::int64_t from, std::int64_t end,
     offset = next;
   }
 }
+
+// ------------------------------------------------------------------------------ InternalTopicWriter
+
+InternalTopicWriter::InternalTopicWriter(Broker& broker, std::string_view topic, std::int64_t timeout_ms,
+                                         BrokerAccess access)
+    : broker_(broker), topic_(topic), timeout_ms_(timeout_ms), access_(std::move(access)) {
+  KS_ASSERT(timeout_ms_ > 0);
+  KS_ASSERT(access_.replica && access_.appended);
+}
+
+InternalTopicWriter::~InternalTopicWriter() = default;
+
+void InternalTopicWriter::reject(Done done, ErrorCode error) {
+  broker_.after(0, [done = std::move(done), error] { done(error, -1); });
+}
+
+std::int64_t InternalTopicWriter::append(Write w) {
+  KS_ASSERT(w.done);
+  const TopicPartition tp{topic_, w.partition};
+  Replica* r = access_.replica(tp);
+  if (r == nullptr || r->role() != ReplicaRole::kLeader ||
+      (w.leader_epoch && *w.leader_epoch != r->leader_epoch())) {
+    reject(std::move(w.done), ErrorCode::kNotCoordinator);
+    return -1;
+  }
+  std::vector<RecordInput> inputs(w.records.size());
+  const std::int64_t now_ms = broker_.wall_clock_ms();
+  for (std::size_t i = 0; i < w.records.size(); ++i) {
+    inputs[i].timestamp = now_ms;
+    inputs[i].key = as_view(w.records[i].first);
+    if (w.records[i].second) inputs[i].value = as_view(*w.records[i].second);
+  }
+  std::vector<std::uint8_t> batch;
+  encode_batch(w.spec, inputs, batch);
+  const Replica::LeaderAppend a = r->append_as_leader(batch, -1, now_ms);
+  if (a.error != ErrorCode::kNone) {
+    reject(std::move(w.done), coordinator_append_error(a.error));
+    return -1;
+  }
+  const std::uint64_t id = next_id_++;
+  Pending& p = pending_[id];
+  p.partition = w.partition;
+  p.base_offset = a.base_offset;
+  p.required_hw = a.last_offset + 1;
+  p.settled = std::move(w.settled);
+  p.done = std::move(w.done);
+  p.timeout = broker_.after(ms_to_us(timeout_ms_), [this, id] { finish(id, ErrorCode::kRequestTimedOut); });
+  // May complete the write at once (a single in-sync replica advances the HW here).
+  access_.appended(tp, *r, a.last_offset - a.base_offset + 1, batch.size());
+  return a.base_offset;
+}
+
+void InternalTopicWriter::finish(std::uint64_t id, ErrorCode error) {
+  auto it = pending_.find(id);
+  if (it == pending_.end()) return;
+  Pending p = std::move(it->second);
+  pending_.erase(it);
+  broker_.sim().cancel(p.timeout);
+  const ErrorCode e = coordinator_append_error(error);
+  if (p.settled) p.settled(e);
+  // Answer in a fresh event: the caller may be in the middle of an append or a metadata update.
+  broker_.after(0, [done = std::move(p.done), e, base = p.base_offset] { done(e, base); });
+}
+
+void InternalTopicWriter::on_hw_advanced(std::int32_t partition) {
+  const Replica* r = broker_.replica(TopicPartition{topic_, partition});
+  if (r == nullptr) return;
+  std::vector<std::uint64_t> done;
+  for (const auto& [id, p] : pending_) {
+    if (p.partition == partition && r->high_watermark() >= p.required_hw) done.push_back(id);
+  }
+  for (std::uint64_t id : done) finish(id, ErrorCode::kNone);
+}
+
+void InternalTopicWriter::fail_partition(std::int32_t partition, ErrorCode error) {
+  KS_ASSERT(error != ErrorCode::kNone);
+  std::vector<std::uint64_t> failed;
+  for (const auto& [id, p] : pending_) {
+    if (p.partition == partition) failed.push_back(id);
+  }
+  for (std::uint64_t id : failed) finish(id, error);
+}
+
+void InternalTopicWriter::reset() { pending_.clear(); }
 
 }  // namespace kafkasim::cluster

@@ -64,7 +64,17 @@ GroupCoordinator::GroupCoordinator(Broker& broker)
       rng_(broker.sim().rng(fmt::format("group_coordinator.{}", broker.broker_id()))),
       num_partitions_(broker.config().offsets_topic_num_partitions),
       initial_delay_ms_(broker.config().group_initial_rebalance_delay_ms),
-      commit_timeout_ms_(5000) {}  // Kafka: offsets.commit.timeout.ms
+      writer_(broker, kOffsetsTopic, 5000,  // Kafka: offsets.commit.timeout.ms
+              {[this](const TopicPartition& tp) {
+                 auto it = broker_.replicas_.find(tp);
+                 return it == broker_.replicas_.end() ? nullptr : it->second.get();
+               },
+               [this](const TopicPartition& tp, Replica& r, std::int64_t records, std::size_t bytes) {
+                 broker_.stats_.records_appended += static_cast<std::uint64_t>(records);
+                 broker_.stats_.bytes_appended += bytes;
+                 broker_.on_leader_append(tp);
+                 if (r.maybe_advance_hw()) broker_.on_hw_advanced(tp);
+               }}) {}
 
 GroupCoordinator::~GroupCoordinator() = default;
 
@@ -113,7 +123,7 @@ void GroupCoordinator::reset() {
   groups_.clear();
   led_.clear();
   loading_.clear();
-  pending_.clear();
+  writer_.reset();
 }
 
 std::int32_t GroupCoordinator::partition_for(std::string_view group) const {

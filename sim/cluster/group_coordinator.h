@@ -44,6 +44,7 @@
 #include <vector>
 
 #include "sim/cluster/cluster_config.h"
+#include "sim/cluster/coordinator_util.h"
 #include "sim/cluster/group_records.h"
 #include "sim/core/event_queue.h"
 #include "sim/core/rng.h"
@@ -109,12 +110,10 @@ class GroupCoordinator {
  private:
   struct Member;
   struct Group;
-  struct PendingAppend;
   struct LoadReplay;
-  using Records = std::vector<std::pair<std::vector<std::uint8_t>, std::optional<std::vector<std::uint8_t>>>>;
   // Runs when an append to __consumer_offsets completed (kNone: the HW covers it) or failed, with the base
   // offset of the appended batch (-1 when nothing was appended).
-  using AppendDone = std::function<void(protocol::ErrorCode, std::int64_t base_offset)>;
+  using AppendDone = InternalTopicWriter::Done;
   using StoreDone = std::function<void(protocol::ErrorCode)>;
   // The producer of a transactional batch (TxnOffsetCommit).
   struct TxnProducer {
@@ -159,11 +158,10 @@ class GroupCoordinator {
   void handle_txn_offset_commit(net::ConnectionId conn, const protocol::TxnOffsetCommitRequest& req);
   protocol::ErrorCode producer_epoch_error(std::int32_t partition, const TxnProducer& producer) const;
   void store_group(Group& g, StoreDone done);
-  // Appends `records` as one batch (transactional for `txn`) to the leader's log; `done` runs in a later
+  // Appends `records` as one batch (transactional for `txn`) through writer_; `done` runs in a later
   // event. Returns the batch's base offset, or -1 when the append failed at once.
-  std::int64_t append(std::int32_t partition, const Records& records, AppendDone done,
+  std::int64_t append(std::int32_t partition, InternalRecords records, AppendDone done,
                       std::optional<TxnProducer> txn = std::nullopt);
-  void finish_append(std::uint64_t id, protocol::ErrorCode error);
   void load_partition(std::int32_t partition, std::int32_t leader_epoch);
   void install_loaded(std::int32_t partition, LoadReplay& replay);
   void unload_partition(std::int32_t partition);
@@ -172,14 +170,12 @@ class GroupCoordinator {
   Rng rng_;
   std::int32_t num_partitions_;
   std::int64_t initial_delay_ms_;
-  std::int64_t commit_timeout_ms_;
+  InternalTopicWriter writer_;  // appends to __consumer_offsets (offsets.commit.timeout.ms)
 
   // volatile
   std::map<std::string, std::unique_ptr<Group>> groups_;
   std::map<std::int32_t, std::int32_t> led_;       // partition -> leader epoch (loaded or loading)
   std::set<std::int32_t> loading_;
-  std::map<std::uint64_t, std::unique_ptr<PendingAppend>> pending_;
-  std::uint64_t next_append_id_ = 1;
   std::uint64_t next_session_seq_ = 1;
 };
 

@@ -108,13 +108,4 @@ struct GroupCoordinator::Group {
   }
 };
 
-struct GroupCoordinator::PendingAppend {
-  std::int32_t partition = 0;
-  std::int32_t leader_epoch = 0;
-  std::int64_t base_offset = -1;
-  std::int64_t required_hw = 0;
-  AppendDone done;
-  TimerId timeout{};
-};
-
 }  // namespace kafkasim::cluster

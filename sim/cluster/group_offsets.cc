@@ -22,13 +22,12 @@ using protocol::TopicPartition;
 // --------------------------------------------------------------------------------------- OffsetCommit
 
 namespace {
-using RecordList = std::vector<std::pair<std::vector<std::uint8_t>, std::optional<std::vector<std::uint8_t>>>>;
 using OffsetValues = std::vector<std::pair<TopicPartition, OffsetCommitValue>>;
 
 // The OffsetCommit records of `values` for `group` (Kafka: GroupMetadataManager.storeOffsets builds one
 // batch of them), and "tp=offset, ..." for the trace.
-RecordList offset_records(const std::string& group, const OffsetValues& values, std::string& list) {
-  RecordList records;
+InternalRecords offset_records(const std::string& group, const OffsetValues& values, std::string& list) {
+  InternalRecords records;
   for (const auto& [tp, v] : values) {
     records.push_back({encode_key(OffsetCommitKey{group, tp}), encode_value(v)});
     list += fmt::format("{}{}={}", list.empty() ? "" : ", ", tp.str(), v.offset);
@@ -81,11 +80,11 @@ void GroupCoordinator::handle_offset_commit(net::ConnectionId conn, const protoc
     values.push_back({p.tp, v});
   }
   std::string list;
-  const RecordList records = offset_records(req.group_id, values, list);
+  InternalRecords records = offset_records(req.group_id, values, list);
   const std::string group = req.group_id;
   const std::string member = req.member_id;
-  const std::int64_t base = append(g->partition, records, [this, conn, resp, group, member, values,
-                                                           list](ErrorCode e, std::int64_t base_offset) {
+  const std::int64_t base = append(g->partition, std::move(records), [this, conn, resp, group, member, values,
+                                                                      list](ErrorCode e, std::int64_t base_offset) {
     Group* grp = find_group(group);
     if (grp != nullptr) {
       grp->pending_commits.erase(base_offset);
@@ -146,13 +145,13 @@ void GroupCoordinator::handle_txn_offset_commit(net::ConnectionId conn, const pr
     values.push_back({tp, v});
   }
   std::string list;
-  const RecordList records = offset_records(req.group_id, values, list);
+  InternalRecords records = offset_records(req.group_id, values, list);
   const std::string group = req.group_id;
   const std::string why = fmt::format("group {} producer {} (epoch {}, transactional.id {}) offsets {}", group,
                                       req.producer_id, req.producer_epoch, req.transactional_id, list);
   const std::int64_t pid = req.producer_id;
-  const std::int64_t base = append(g.partition, records, [this, conn, resp, group, pid, values,
-                                                          why](ErrorCode e, std::int64_t base_offset) {
+  const std::int64_t base = append(g.partition, std::move(records), [this, conn, resp, group, pid, values,
+                                                                     why](ErrorCode e, std::int64_t base_offset) {
     Group* grp = find_group(group);
     if (e != ErrorCode::kNone && grp != nullptr) {
       // Kafka: failPendingTxnOffsetCommit (the client retries, maybe with another coordinator).
@@ -241,78 +240,28 @@ void GroupCoordinator::store_group(Group& g, StoreDone done) {
     sm.assignment = m.assignment;
     v.members.push_back(std::move(sm));
   }
-  append(g.partition, Records{{encode_key(GroupMetadataKey{g.id}), encode_value(v)}},
+  append(g.partition, InternalRecords{{encode_key(GroupMetadataKey{g.id}), encode_value(v)}},
          [done = std::move(done)](ErrorCode e, std::int64_t) { done(e); });
 }
 
-std::int64_t GroupCoordinator::append(std::int32_t partition, const Records& records, AppendDone done,
+std::int64_t GroupCoordinator::append(std::int32_t partition, InternalRecords records, AppendDone done,
                                       std::optional<TxnProducer> txn) {
-  const TopicPartition tp{std::string(kOffsetsTopic), partition};
-  auto fail_later = [this, &done](ErrorCode e) -> std::int64_t {
-    broker_.after(0, [done = std::move(done), e] { done(e, -1); });
-    return -1;
-  };
-  auto it = broker_.replicas_.find(tp);
-  if (it == broker_.replicas_.end() || it->second->role() != ReplicaRole::kLeader) {
-    return fail_later(ErrorCode::kNotCoordinator);
-  }
-  Replica& r = *it->second;
-  std::vector<RecordInput> inputs(records.size());
-  const std::int64_t now_ms = broker_.wall_clock_ms();
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    inputs[i].timestamp = now_ms;
-    inputs[i].key = as_view(records[i].first);
-    if (records[i].second) inputs[i].value = as_view(*records[i].second);
-  }
-  BatchSpec spec;
+  InternalTopicWriter::Write w;
+  w.partition = partition;
+  w.records = std::move(records);
   if (txn) {
     // Kafka: storeOffsets builds a transactional batch of the producer (isTxnOffsetCommit); no sequence, so
     // the leader skips the sequence checks as for AppendOrigin.COORDINATOR.
-    spec.transactional = true;
-    spec.producer_id = txn->producer_id;
-    spec.producer_epoch = txn->producer_epoch;
-    spec.base_sequence = batch::kNoSequence;
+    w.spec.transactional = true;
+    w.spec.producer_id = txn->producer_id;
+    w.spec.producer_epoch = txn->producer_epoch;
+    w.spec.base_sequence = batch::kNoSequence;
   }
-  std::vector<std::uint8_t> batch;
-  encode_batch(spec, inputs, batch);
-  const Replica::LeaderAppend a = r.append_as_leader(batch, -1, now_ms);
-  if (a.error != ErrorCode::kNone) return fail_later(coordinator_append_error(a.error));
-  auto p = std::make_unique<PendingAppend>();
-  p->partition = partition;
-  p->leader_epoch = r.leader_epoch();
-  p->base_offset = a.base_offset;
-  p->required_hw = a.last_offset + 1;
-  p->done = std::move(done);
-  const std::uint64_t id = next_append_id_++;
-  // Kafka: offsets.commit.timeout.ms bounds the wait for the replicas.
-  p->timeout = broker_.after(ms_to_us(commit_timeout_ms_), [this, id] { finish_append(id, ErrorCode::kRequestTimedOut); });
-  pending_[id] = std::move(p);
-  broker_.stats_.records_appended += static_cast<std::uint64_t>(a.last_offset - a.base_offset + 1);
-  broker_.stats_.bytes_appended += batch.size();
-  broker_.on_leader_append(tp);
-  if (r.maybe_advance_hw()) broker_.on_hw_advanced(tp);
-  return a.base_offset;
+  w.done = std::move(done);
+  return writer_.append(std::move(w));
 }
 
-void GroupCoordinator::finish_append(std::uint64_t id, ErrorCode error) {
-  auto it = pending_.find(id);
-  if (it == pending_.end()) return;
-  std::unique_ptr<PendingAppend> p = std::move(it->second);
-  pending_.erase(it);
-  broker_.sim().cancel(p->timeout);
-  // Answer in a fresh event: the caller may be in the middle of an append or a metadata update.
-  broker_.after(0, [done = std::move(p->done), e = coordinator_append_error(error), base = p->base_offset] { done(e, base); });
-}
-
-void GroupCoordinator::on_hw_advanced(std::int32_t partition) {
-  const Replica* r = broker_.replica(TopicPartition{std::string(kOffsetsTopic), partition});
-  if (r == nullptr) return;
-  std::vector<std::uint64_t> done;
-  for (const auto& [id, p] : pending_) {
-    if (p->partition == partition && r->high_watermark() >= p->required_hw) done.push_back(id);
-  }
-  for (std::uint64_t id : done) finish_append(id, ErrorCode::kNone);
-}
+void GroupCoordinator::on_hw_advanced(std::int32_t partition) { writer_.on_hw_advanced(partition); }
 
 // ---------------------------------------------------------------------------------- load / unload
 
@@ -460,11 +409,7 @@ void GroupCoordinator::unload_partition(std::int32_t partition) {
     set_state(g, GroupState::kDead, "the coordinator moved");
     it = groups_.erase(it);
   }
-  std::vector<std::uint64_t> failed;
-  for (const auto& [id, p] : pending_) {
-    if (p->partition == partition) failed.push_back(id);
-  }
-  for (std::uint64_t id : failed) finish_append(id, ErrorCode::kNotLeaderOrFollower);
+  writer_.fail_partition(partition, ErrorCode::kNotLeaderOrFollower);
   broker_.sim().trace_event(broker_.id(), "group.unload",
                             fmt::format("broker {} unloaded {}-{}", broker_.broker_id(), kOffsetsTopic, partition));
 }

@@ -47,7 +47,17 @@ ErrorCode create_transaction_state_topic(Controller& controller, const BrokerCon
 TransactionCoordinator::TransactionCoordinator(Broker& broker)
     : broker_(broker),
       num_partitions_(broker.config().transaction_state_log_num_partitions),
-      write_timeout_ms_(30000) {}  // Kafka: request.timeout.ms bounds the transaction log append
+      writer_(broker, kTransactionStateTopic, 30000,  // Kafka: request.timeout.ms bounds the log append
+              {[this](const TopicPartition& tp) {
+                 auto it = broker_.replicas_.find(tp);
+                 return it == broker_.replicas_.end() ? nullptr : it->second.get();
+               },
+               [this](const TopicPartition& tp, Replica& r, std::int64_t records, std::size_t bytes) {
+                 broker_.stats_.records_appended += static_cast<std::uint64_t>(records);
+                 broker_.stats_.bytes_appended += bytes;
+                 broker_.on_leader_append(tp);
+                 if (r.maybe_advance_hw()) broker_.on_hw_advanced(tp);
+               }}) {}
 
 TransactionCoordinator::~TransactionCoordinator() = default;
 
@@ -81,7 +91,7 @@ void TransactionCoordinator::reset() {
   txns_.clear();
   led_.clear();
   loading_.clear();
-  writes_.clear();
+  writer_.reset();
   marker_requests_.clear();
   broker_conns_.clear();
 }
@@ -289,71 +299,35 @@ void TransactionCoordinator::handle_end_txn(net::ConnectionId conn, const protoc
 
 void TransactionCoordinator::write_transition(Txn& t, TxnLogValue next, Reply done) {
   KS_ASSERT(!t.pending);
-  const TopicPartition tp{std::string(kTransactionStateTopic), t.partition};
-  auto fail_later = [this, &done](ErrorCode e) { broker_.after(0, [done = std::move(done), e] { done(e); }); };
-  auto it = broker_.replicas_.find(tp);
+  auto reply = [done = std::move(done)](ErrorCode e, std::int64_t) { done(e); };
   auto led = led_.find(t.partition);
-  if (it == broker_.replicas_.end() || it->second->role() != ReplicaRole::kLeader || led == led_.end() ||
-      led->second != it->second->leader_epoch()) {
-    return fail_later(ErrorCode::kNotCoordinator);
-  }
-  Replica& r = *it->second;
-  const std::vector<std::uint8_t> key = encode_txn_key(t.id);
-  const std::vector<std::uint8_t> value = encode_txn_value(next);
-  RecordInput input;
-  input.timestamp = broker_.wall_clock_ms();
-  input.key = as_view(key);
-  input.value = as_view(value);
-  std::vector<std::uint8_t> batch;
-  encode_batch(BatchSpec{}, std::span<const RecordInput>(&input, 1), batch);
-  const Replica::LeaderAppend a = r.append_as_leader(batch, -1, input.timestamp);
-  if (a.error != ErrorCode::kNone) return fail_later(coordinator_append_error(a.error));
+  if (led == led_.end()) return writer_.reject(std::move(reply), ErrorCode::kNotCoordinator);
+  InternalTopicWriter::Write w;
+  w.partition = t.partition;
+  w.records.push_back({encode_txn_key(t.id), encode_txn_value(next)});
+  w.leader_epoch = led->second;  // the coordinator epoch this partition was loaded with
+  w.settled = [this, id = t.id, next = std::move(next)](ErrorCode e) { settle_transition(id, next, e); };
+  w.done = std::move(reply);
+  // Pending before the append: a single in-sync replica completes the write inside it.
   t.pending = true;
-  auto w = std::make_unique<PendingWrite>();
-  w->id = t.id;
-  w->partition = t.partition;
-  w->required_hw = a.last_offset + 1;
-  w->next = std::move(next);
-  w->done = std::move(done);
-  const std::uint64_t wid = next_write_id_++;
-  w->timeout = broker_.after(ms_to_us(write_timeout_ms_), [this, wid] { finish_write(wid, ErrorCode::kRequestTimedOut); });
-  writes_[wid] = std::move(w);
-  broker_.stats_.records_appended += 1;
-  broker_.stats_.bytes_appended += batch.size();
-  broker_.on_leader_append(tp);
-  if (r.maybe_advance_hw()) broker_.on_hw_advanced(tp);
+  if (writer_.append(std::move(w)) < 0) t.pending = false;
 }
 
-void TransactionCoordinator::finish_write(std::uint64_t write_id, ErrorCode error) {
-  auto it = writes_.find(write_id);
-  if (it == writes_.end()) return;
-  std::unique_ptr<PendingWrite> w = std::move(it->second);
-  writes_.erase(it);
-  broker_.sim().cancel(w->timeout);
-  if (Txn* t = find(w->id)) {
-    t->pending = false;
-    if (error == ErrorCode::kNone) {
-      const TxnState from = t->v.state;
-      t->v = w->next;
-      if (from != t->v.state) {
-        broker_.sim().trace_event(broker_.id(), "txn.state",
-                                  fmt::format("{}: {} -> {} (producer {} epoch {})", w->id, to_string(from),
-                                              to_string(t->v.state), t->v.producer_id, t->v.producer_epoch));
-      }
-    }
+void TransactionCoordinator::settle_transition(const std::string& id, const TxnLogValue& next, ErrorCode error) {
+  Txn* t = find(id);
+  if (t == nullptr) return;
+  t->pending = false;
+  if (error != ErrorCode::kNone) return;
+  const TxnState from = t->v.state;
+  t->v = next;
+  if (from != t->v.state) {
+    broker_.sim().trace_event(broker_.id(), "txn.state",
+                              fmt::format("{}: {} -> {} (producer {} epoch {})", id, to_string(from),
+                                          to_string(t->v.state), t->v.producer_id, t->v.producer_epoch));
   }
-  broker_.after(0, [done = std::move(w->done), e = coordinator_append_error(error)] { done(e); });
 }
 
-void TransactionCoordinator::on_hw_advanced(std::int32_t partition) {
-  const Replica* r = broker_.replica(TopicPartition{std::string(kTransactionStateTopic), partition});
-  if (r == nullptr) return;
-  std::vector<std::uint64_t> done;
-  for (const auto& [wid, w] : writes_) {
-    if (w->partition == partition && r->high_watermark() >= w->required_hw) done.push_back(wid);
-  }
-  for (std::uint64_t wid : done) finish_write(wid, ErrorCode::kNone);
-}
+void TransactionCoordinator::on_hw_advanced(std::int32_t partition) { writer_.on_hw_advanced(partition); }
 
 void TransactionCoordinator::end_transaction(Txn& t, bool commit, bool bump_epoch, std::string reason, Reply reply) {
   TxnLogValue next = t.v;

@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "sim/cluster/cluster_config.h"
+#include "sim/cluster/coordinator_util.h"
 #include "sim/cluster/txn_records.h"
 #include "sim/core/event_queue.h"
 #include "sim/net/network.h"
@@ -106,7 +107,6 @@ class TransactionCoordinator {
 
  private:
   struct Txn;
-  struct PendingWrite;
   struct MarkerRequest;
   using Reply = std::function<void(protocol::ErrorCode)>;
 
@@ -118,10 +118,11 @@ class TransactionCoordinator {
   void add_partitions(const std::string& id, std::int64_t producer_id, std::int16_t producer_epoch,
                       std::vector<protocol::TopicPartition> partitions, Reply reply);
 
-  // Writes `next` for txn `id` to the log; applies it and calls done(kNone) when replicated, or
-  // done(error) (the transition is dropped) when the write fails.
+  // Writes `next` for txn `id` to the log through writer_; applies it and calls done(kNone) when
+  // replicated, or done(error) (the transition is dropped) when the write fails.
   void write_transition(Txn& t, TxnLogValue next, Reply done);
-  void finish_write(std::uint64_t write_id, protocol::ErrorCode error);
+  // The write of `next` for `id` completed (kNone) or failed: the transition is applied or dropped.
+  void settle_transition(const std::string& id, const TxnLogValue& next, protocol::ErrorCode error);
   // Ongoing -> PrepareCommit/PrepareAbort (the decision), then markers. `bump_epoch` fences the producer.
   void end_transaction(Txn& t, bool commit, bool bump_epoch, std::string reason, Reply reply);
   void send_markers(const std::string& id);
@@ -135,14 +136,12 @@ class TransactionCoordinator {
 
   Broker& broker_;
   std::int32_t num_partitions_;
-  std::int64_t write_timeout_ms_;
+  InternalTopicWriter writer_;  // appends to __transaction_state (request.timeout.ms)
 
   // volatile
   std::map<std::string, std::unique_ptr<Txn>> txns_;
   std::map<std::int32_t, std::int32_t> led_;  // partition -> leader epoch (the coordinator epoch)
   std::set<std::int32_t> loading_;
-  std::map<std::uint64_t, std::unique_ptr<PendingWrite>> writes_;
-  std::uint64_t next_write_id_ = 1;
   std::map<std::int32_t, std::unique_ptr<MarkerRequest>> marker_requests_;  // by correlation id
   std::map<std::int32_t, net::ConnectionId> broker_conns_;                  // marker channel per broker
   std::int32_t next_correlation_ = 1;

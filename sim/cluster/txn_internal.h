@@ -1,6 +1,5 @@
 #pragma once
-// Private to the transaction coordinator's .cc files: its per-id metadata, pending log writes and
-// in-flight marker requests.
+// Private to the transaction coordinator's .cc files: its per-id metadata and in-flight marker requests.
 #include <cstdint>
 #include <set>
 #include <string>
@@ -24,15 +23,6 @@ struct TransactionCoordinator::Txn {
   std::set<protocol::TopicPartition> markers_pending;
   std::set<protocol::TopicPartition> markers_in_flight;
   bool retry_scheduled = false;
-};
-
-struct TransactionCoordinator::PendingWrite {
-  std::string id;
-  std::int32_t partition = 0;
-  std::int64_t required_hw = 0;
-  TxnLogValue next;
-  Reply done;
-  TimerId timeout;
 };
 
 // One WriteTxnMarkers request to one broker for one transaction.

@@ -221,11 +221,7 @@ void TransactionCoordinator::unload_partition(std::int32_t partition) {
   for (auto it = txns_.begin(); it != txns_.end();) {
     it = it->second->partition == partition ? txns_.erase(it) : std::next(it);
   }
-  std::vector<std::uint64_t> failed;
-  for (const auto& [wid, w] : writes_) {
-    if (w->partition == partition) failed.push_back(wid);
-  }
-  for (std::uint64_t wid : failed) finish_write(wid, ErrorCode::kNotLeaderOrFollower);
+  writer_.fail_partition(partition, ErrorCode::kNotLeaderOrFollower);
   // Marker requests in flight for unloaded ids are ignored when they answer (the id is gone).
   broker_.sim().trace_event(broker_.id(), "txn.unload",
                             fmt::format("broker {} unloaded {}-{}", broker_.broker_id(), kTransactionStateTopic, partition));
