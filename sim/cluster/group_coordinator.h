@@ -127,7 +127,7 @@ class GroupCoordinator {
   Group& add_group(const std::string& id);  // an Empty group, or the existing one
   void send(net::ConnectionId conn, std::shared_ptr<protocol::KafkaMessage> msg);
 
-  // membership (group_coordinator.cc)
+  // membership (group_coordinator.cc; JoinGroup and the rebalance in group_join.cc)
   void handle_find_coordinator(net::ConnectionId conn, const protocol::FindCoordinatorRequest& req);
   void handle_join(net::ConnectionId conn, const protocol::JoinGroupRequest& req);
   void handle_sync(net::ConnectionId conn, const protocol::SyncGroupRequest& req);
