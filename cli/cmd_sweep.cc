@@ -1,5 +1,7 @@
 // kafkasim sweep: many seeds of one scenario, in parallel processes; lists the failing seeds and the
 // command that replays each. --shard i/n takes every n-th seed so a batch system can split a sweep.
+// SCENARIO may be a recording (a visualizer session, or a run recording): its scenario, with its commands
+// replayed at their event numbers for every seed.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,13 +27,13 @@ struct SweepArgs {
 };
 
 // One seed in this process: 0 pass, 1 expectations failed.
-int run_seed(const scenario::Scenario& base, std::uint64_t seed, bool random_faults) {
-  scenario::Scenario sc = base;
+int run_seed(const record::ReplaySource& source, std::uint64_t seed, bool random_faults) {
+  scenario::Scenario sc = source.scenario;
   if (random_faults) add_random_faults(sc, seed);
   engine::RunOptions options;
   options.seed = seed;
   engine::Run run(sc, options);
-  run_to_end(run, std::nullopt);
+  run_to_end(run, std::nullopt, source.commands);
   return run.expectations_passed() ? 0 : 1;
 }
 
@@ -60,8 +62,9 @@ int sweep(const SweepArgs& a) {
     }
   }
   if (a.jobs < 1) return bad_input("--jobs: expected at least 1");
-  auto sc = load_scenario(a.scenario, a.sets);
-  if (!sc) return kExitBadInput;
+  const auto source = load_run(a.scenario, std::nullopt, a.sets);
+  if (!source) return kExitBadInput;
+  if (source->from_recording) std::printf("%s\n", describe_replay(*source).c_str());
   std::vector<std::uint64_t> seeds;
   for (std::uint64_t s = first; s <= last; ++s) {
     if ((s - first) % shards == shard) seeds.push_back(s);
@@ -73,7 +76,7 @@ int sweep(const SweepArgs& a) {
     while (next < seeds.size() && static_cast<int>(running.size()) < a.jobs) {
       std::fflush(stdout);
       const pid_t pid = fork();
-      if (pid == 0) _exit(run_seed(*sc, seeds[next], a.random_faults));
+      if (pid == 0) _exit(run_seed(*source, seeds[next], a.random_faults));
       if (pid < 0) return bad_input("cannot fork a worker process");
       running[pid] = seeds[next++];
     }
@@ -94,12 +97,12 @@ int sweep(const SweepArgs& a) {
   for (const std::string& s : a.sets) extra += " --set " + s;
   for (std::uint64_t s : failing) {
     std::printf("FAIL seed %llu: kafkasim run %s --seed %llu%s%s\n", static_cast<unsigned long long>(s),
-                sc->source_name.c_str(), static_cast<unsigned long long>(s), extra.c_str(),
+                source->path.c_str(), static_cast<unsigned long long>(s), extra.c_str(),
                 a.random_faults ? " --random-faults" : "");
   }
   for (std::uint64_t s : crashed) {
     std::printf("CRASH seed %llu: kafkasim run %s --seed %llu%s%s\n", static_cast<unsigned long long>(s),
-                sc->source_name.c_str(), static_cast<unsigned long long>(s), extra.c_str(),
+                source->path.c_str(), static_cast<unsigned long long>(s), extra.c_str(),
                 a.random_faults ? " --random-faults" : "");
   }
   std::printf("%zu seeds: %zu passed, %zu failed\n", seeds.size(), seeds.size() - failing.size() - crashed.size(),
@@ -110,7 +113,8 @@ int sweep(const SweepArgs& a) {
 const CommandRegistrar kSweep("30-sweep", [](CLI::App& app) -> std::function<int()> {
   auto args = std::make_shared<SweepArgs>();
   auto* sub = app.add_subcommand("sweep", "Run many seeds in parallel processes and list the failing ones");
-  sub->add_option("scenario", args->scenario, "scenario file")->required();
+  sub->add_option("scenario", args->scenario, "scenario file, or a recording whose commands every seed replays")
+      ->required();
   sub->add_option("--seeds", args->seeds, "seed range A..B (default 1..100)");
   sub->add_option("--jobs", args->jobs, "parallel processes (default 2)");
   sub->add_option("--shard", args->shard, "i/n: run only every n-th seed, starting at the i-th (0-based)");

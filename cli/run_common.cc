@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "sim/engine/overrides.h"
 #include "sim/engine/session.h"
 #include "sim/scenario/parser.h"
@@ -57,6 +59,11 @@ std::optional<record::ReplaySource> load_run(std::string path, std::optional<std
     // Scenario parse errors are already "file:line:column: ..." lines; the reader's get the prefix.
     if (!source.from_recording) {
       std::fprintf(stderr, "%s\n", s.message().c_str());
+    } else if (s.message().find(": not a kafkasim recording (") != std::string::npos) {
+      std::fprintf(stderr,
+                   "kafkasim: error: %s; expected a scenario file (.yaml) or a kafkasim recording (a session saved "
+                   "by kafkasim-gui, or a kafkasim run --record file)\n",
+                   s.message().c_str());
     } else {
       std::fprintf(stderr, "kafkasim: error: %s\n", s.message().c_str());
     }
@@ -83,11 +90,22 @@ void add_random_faults(scenario::Scenario& sc, std::uint64_t seed) {
   sc.timeline.insert(pos, ev);
 }
 
-void run_to_end(engine::Run& run, std::optional<TimeUs> until_us) {
+std::string describe_replay(const record::ReplaySource& source) {
+  if (!source.from_recording) return "";
+  return fmt::format("{}: {} of '{}' (recorded seed {}): its {} command{} replayed for every seed", source.path,
+                     source.kind == record::RecordingKind::kSession ? "visualizer session" : "run recording",
+                     source.scenario.name, source.seed, source.commands.size(),
+                     source.commands.size() == 1 ? " is" : "s are");
+}
+
+std::size_t run_to_end(engine::Run& run, std::optional<TimeUs> until_us,
+                       const std::vector<engine::TimedCommand>& commands) {
+  engine::CommandReplay replay(commands);
   run.start();
   const TimeUs end = until_us ? std::min(*until_us, run.duration_us()) : run.duration_us();
-  run.sim().run_until(end);
+  replay.run_until(run, end);
   run.finish();
+  return replay.applied();
 }
 
 }  // namespace kafkasim::cli

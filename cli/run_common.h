@@ -1,6 +1,7 @@
 #pragma once
-// Shared by the run, check-determinism and sweep commands: load a scenario (with --set overrides) and run
-// it headless to the end.
+// Shared by the run, check-determinism and sweep commands: load a scenario or a recording (with --set
+// overrides) and run it headless to the end, replaying a recording's commands at their event numbers.
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -16,9 +17,11 @@ namespace kafkasim::cli {
 // returns nullopt (exit code 2 for the caller).
 std::optional<scenario::Scenario> load_scenario(std::string path, const std::vector<std::string>& overrides);
 
-// `kafkasim run`: SCENARIO may also be a recording (a run, or a visualizer session): its recorded scenario
-// text, seed (unless `seed` is given) and commands (docs/recording.md). The overrides apply to the
-// scenario either way. On error prints it and returns nullopt (exit code 2 for the caller).
+// `kafkasim run`, `check-determinism` and `sweep`: SCENARIO may also be a recording (a run, or a
+// visualizer session): its recorded scenario text, seed (unless `seed` is given) and commands
+// (docs/recording.md). The overrides apply to the scenario either way. On error prints one line (a file
+// that is not a recording: "kafkasim: error: FILE: not a kafkasim recording (...); expected ...") and
+// returns nullopt (exit code 2 for the caller).
 std::optional<record::ReplaySource> load_run(std::string path, std::optional<std::uint64_t> seed,
                                              const std::vector<std::string>& overrides);
 
@@ -32,7 +35,15 @@ struct RunOutcome {
 // (kafkasim sweep --random-faults, and run --random-faults to replay one of its seeds).
 void add_random_faults(scenario::Scenario& scenario, std::uint64_t seed);
 
-// Runs to the end of the scenario (or `until_us`), evaluates the expectations. The Run stays usable.
-void run_to_end(engine::Run& run, std::optional<TimeUs> until_us);
+// For check-determinism and sweep given a recording: one line saying what replays, e.g.
+// "s.sqlite: visualizer session of 'name' (recorded seed 11): its 6 commands are replayed for every seed";
+// "" for a scenario file.
+std::string describe_replay(const record::ReplaySource& source);
+
+// Runs to the end of the scenario (or `until_us`), applying `commands` right after their event numbers
+// (engine::CommandReplay), and evaluates the expectations. Returns how many commands were applied (the
+// rest were due after the end). The Run stays usable.
+std::size_t run_to_end(engine::Run& run, std::optional<TimeUs> until_us,
+                       const std::vector<engine::TimedCommand>& commands = {});
 
 }  // namespace kafkasim::cli
