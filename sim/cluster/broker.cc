@@ -16,6 +16,13 @@ namespace kafkasim::cluster {
 using protocol::ErrorCode;
 using protocol::TopicPartition;
 
+namespace {
+// log.cleaner.backoff.ms, at least 1 ms (0 would make the simulated cleaner spin at one instant).
+TimeUs cleaner_backoff_us(const BrokerConfig& c) {
+  return ms_to_us(std::max<std::int64_t>(c.log_cleaner_backoff_ms, 1));
+}
+}  // namespace
+
 Broker::Broker(Simulation& sim, NodeId id, net::Network& net, NodeId controller, BrokerConfig config)
     : Node(sim, id, NodeKind::kBroker, fmt::format("broker {}", id.value)),
       net_(net),
@@ -57,7 +64,10 @@ void Broker::on_start() {
   after(ms_to_us(config_.broker_heartbeat_interval_ms), [this] { heartbeat_tick(); });
   after(ms_to_us(std::max<std::int64_t>(config_.replica_lag_time_max_ms / 2, 1)), [this] { isr_check_tick(); });
   after(ms_to_us(std::min<std::int64_t>(config_.log_retention_check_interval_ms, 3600000)),
-        [this] { maintenance_tick(); });
+        [this] { retention_tick(); });
+  // Kafka starts the LogCleaner only with log.cleaner.enable; its thread first finds nothing to clean
+  // and sleeps log.cleaner.backoff.ms.
+  if (config_.log_cleaner_enable) after(cleaner_backoff_us(config_), [this] { cleaner_tick(); });
   if (config_.os_writeback_ms > 0) after(ms_to_us(config_.os_writeback_ms), [this] { writeback_tick(); });
   txn_coordinator_->start();
 }
@@ -134,6 +144,7 @@ LogConfig log_config_for(const TopicConfig& c) {
                                                               : CleanupPolicy::kCompactDelete;
   lc.delete_retention_ms = c.delete_retention_ms;
   lc.min_compaction_lag_ms = c.min_compaction_lag_ms;
+  lc.min_cleanable_dirty_ratio_permille = c.min_cleanable_dirty_ratio_permille;
   lc.message_timestamp_type = c.log_append_time ? TimestampType::kLogAppendTime : TimestampType::kCreateTime;
   lc.flush_messages = c.flush_messages;
   return lc;
@@ -307,27 +318,61 @@ void Broker::isr_check_tick() {
 
 // ------------------------------------------------------------------------------------------ log upkeep
 
-void Broker::maintenance_tick() {
+void Broker::trace_maintenance(const TopicPartition& tp, const Replica& r, const MaintenanceReport& rep) {
+  if (rep.segments_deleted > 0) {
+    sim().trace_event(id(), "log.retention",
+                      fmt::format("broker {} {}: retention deleted {} segments ({} bytes); log start offset now {}",
+                                  broker_id(), tp.str(), rep.segments_deleted, rep.bytes_deleted,
+                                  r.log_start_offset()));
+  }
+  if (rep.records_compacted_away > 0 || rep.tombstones_removed > 0) {
+    sim().trace_event(id(), "log.compaction",
+                      fmt::format("broker {} {}: the cleaner removed {} superseded records and {} tombstones",
+                                  broker_id(), tp.str(), rep.records_compacted_away, rep.tombstones_removed));
+  }
+}
+
+void Broker::retention_tick() {
+  // Kafka's LogManager retention task (kafka-log-retention, every log.retention.check.interval.ms):
+  // cleanupLogs deletes old segments of the logs that are not compacted; compacted logs
+  // (cleanup.policy compact or compact,delete) are left to the cleaner thread (LogCleanerManager
+  // .pauseCleaningForNonCompactedPartitions / deletableLogs). Without the cleaner they are not deleted.
   const std::int64_t now_ms = wall_clock_ms();
   for (auto& [tp, r] : replicas_) {
+    if (r->log().config().compact()) continue;
     // Retention never deletes above the HW on a leader (Kafka: deletable segments end below the HW).
-    const auto res = r->log().maintain(now_ms, r->high_watermark());
-    if (!res.ok()) continue;
-    const MaintenanceReport& rep = res.value;
-    if (rep.segments_deleted > 0) {
-      sim().trace_event(id(), "log.retention",
-                        fmt::format("broker {} {}: retention deleted {} segments ({} bytes); log start offset now {}",
-                                    broker_id(), tp.str(), rep.segments_deleted, rep.bytes_deleted,
-                                    r->log_start_offset()));
-    }
-    if (rep.records_compacted_away > 0 || rep.tombstones_removed > 0) {
-      sim().trace_event(id(), "log.compaction",
-                        fmt::format("broker {} {}: the cleaner removed {} superseded records and {} tombstones",
-                                    broker_id(), tp.str(), rep.records_compacted_away, rep.tombstones_removed));
-    }
+    const auto res = r->log().delete_old_segments(now_ms, r->high_watermark());
+    if (res.ok()) trace_maintenance(tp, *r, res.value);
   }
   after(ms_to_us(std::min<std::int64_t>(config_.log_retention_check_interval_ms, 3600000)),
-        [this] { maintenance_tick(); });
+        [this] { retention_tick(); });
+}
+
+void Broker::cleaner_tick() {
+  // Kafka's LogCleaner with its default single thread (log.cleaner.threads=1): CleanerThread.doWork cleans
+  // the filthiest compacted log whose dirty ratio is above min.cleanable.dirty.ratio
+  // (LogCleanerManager.grabFilthiestCompactedLog), then runs deleteOldSegments on every compacted log
+  // (deletableLogs), and loops at once; only when no log qualifies does it sleep log.cleaner.backoff.ms.
+  // A cleaning pass takes no simulated time here, so one wake-up cleans every qualifying log, filthiest
+  // first (ties in partition order), which is the order and the instant Kafka's loop would reach; each log
+  // is cleaned at most once per wake-up, and the thread then sleeps the backoff.
+  const std::int64_t now_ms = wall_clock_ms();
+  std::vector<std::pair<CleanableLog, Replica*>> dirty;
+  for (auto& [tp, r] : replicas_) {
+    const CleanableLog c = r->log().cleanable(now_ms, r->high_watermark());
+    if (c.needs_cleaning(r->log().config().min_cleanable_dirty_ratio_permille)) dirty.emplace_back(c, r.get());
+  }
+  std::stable_sort(dirty.begin(), dirty.end(), [](const auto& a, const auto& b) { return a.first.dirtier_than(b.first); });
+  for (auto& [c, r] : dirty) {
+    const auto res = r->log().clean(now_ms, r->high_watermark());
+    if (res.ok()) trace_maintenance(r->tp(), *r, res.value);
+  }
+  for (auto& [tp, r] : replicas_) {
+    if (!r->log().config().compact()) continue;
+    const auto res = r->log().delete_old_segments(now_ms, r->high_watermark());
+    if (res.ok()) trace_maintenance(tp, *r, res.value);
+  }
+  after(cleaner_backoff_us(config_), [this] { cleaner_tick(); });
 }
 
 void Broker::writeback_tick() {

@@ -9,6 +9,9 @@
 // controller's MetadataUpdates. A follower runs one fetch session per leader broker (Kafka's
 // ReplicaFetcherThread), fetching all the partitions it follows from that leader in one request.
 // A crash drops every in-memory structure; the Disk survives (a power loss first loses its unsynced bytes).
+// Log upkeep runs on two timers, as in Kafka: the retention task every log.retention.check.interval.ms
+// (logs without compaction) and the log cleaner every log.cleaner.backoff.ms when log.cleaner.enable
+// (compaction, then retention of compacted logs).
 // Controlled shutdown: the broker asks the controller (heartbeat wantShutDown) to move its leaders, then
 // stops.
 //
@@ -138,7 +141,9 @@ class Broker : public Node, public net::Endpoint {
   Replica* open_replica(const protocol::TopicPartition& tp, std::int64_t recovery_point, std::int64_t log_start);
   void write_checkpoints();
   std::string log_dir(const protocol::TopicPartition& tp) const;
-  void maintenance_tick();
+  void retention_tick();
+  void cleaner_tick();
+  void trace_maintenance(const protocol::TopicPartition& tp, const Replica& r, const MaintenanceReport& rep);
   void writeback_tick();
   void note_truncation(const protocol::TopicPartition& tp, std::int64_t from, std::int64_t to,
                        const std::string& cause);

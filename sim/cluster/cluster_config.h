@@ -16,6 +16,8 @@ struct TopicConfig {
   std::string cleanup_policy = "delete";            // Kafka: cleanup.policy (delete | compact | compact,delete)
   std::int64_t delete_retention_ms = 86400000;      // Kafka: delete.retention.ms
   std::int64_t min_compaction_lag_ms = 0;           // Kafka: min.compaction.lag.ms
+  // Kafka: min.cleanable.dirty.ratio (broker default log.cleaner.min.cleanable.ratio), in thousandths.
+  std::int32_t min_cleanable_dirty_ratio_permille = 500;
   std::int64_t flush_messages = INT64_MAX;          // Kafka: flush.messages (log.flush.interval.messages)
   std::int64_t flush_ms = INT64_MAX;                // Kafka: flush.ms (log.flush.interval.ms)
   bool log_append_time = false;                     // Kafka: message.timestamp.type=LogAppendTime
@@ -32,6 +34,8 @@ struct BrokerConfig {
   std::int64_t replica_fetch_backoff_ms = 1000;      // Kafka: replica.fetch.backoff.ms
   std::int32_t replica_socket_timeout_ms = 30000;    // Kafka: replica.socket.timeout.ms
   std::int64_t log_retention_check_interval_ms = 300000;  // Kafka: log.retention.check.interval.ms
+  bool log_cleaner_enable = true;                    // Kafka: log.cleaner.enable
+  std::int64_t log_cleaner_backoff_ms = 15000;       // Kafka: log.cleaner.backoff.ms
   std::int64_t log_flush_scheduler_interval_ms = INT64_MAX;  // Kafka: log.flush.scheduler.interval.ms
   std::int32_t offsets_topic_num_partitions = 50;    // Kafka: offsets.topic.num.partitions
   std::int32_t offsets_topic_replication_factor = 3; // Kafka: offsets.topic.replication.factor

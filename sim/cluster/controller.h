@@ -6,7 +6,8 @@
 // re-registering); topic creation with Kafka's rack-unaware replica assignment
 // (AdminUtils.assignReplicasToBrokersRackUnaware, random start index and shift from our PRNG); leader
 // election from the ISR with the preferred (first) replica first; unclean election only when
-// unclean.leader.election.enable; a leader-epoch bump on every leader change and a partition-epoch bump on
+// unclean.leader.election.enable; a new partition's first leader at leader epoch 0 and partition epoch 0
+// (Kafka's PartitionRecord), then a leader-epoch bump on every leader change and a partition-epoch bump on
 // every change; ISR changes requested by leaders with AlterPartition (KIP-497); a fenced broker is removed
 // from every ISR except when it is the last member (the partition then has no leader and waits for it:
 // the "last replica standing"); controlled shutdown moves leadership away first.

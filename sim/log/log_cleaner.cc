@@ -1,13 +1,16 @@
-// PartitionLog::maintain: retention (cleanup.policy=delete) and compaction (cleanup.policy=compact) on the
-// virtual clock, as Kafka's UnifiedLog.deleteOldSegments and LogCleaner do them.
+// PartitionLog's retention and compaction on the virtual clock, as Kafka's UnifiedLog.deleteOldSegments and
+// LogCleaner do them. The broker schedules them (sim/cluster/broker.cc): delete_old_segments() from the
+// retention task (log.retention.check.interval.ms), clean() from the cleaner (log.cleaner.backoff.ms);
+// maintain() runs both, for tests and tools.
 //
-// Retention deletes whole segments from the start of the log, never past the high watermark:
+// Retention (delete_old_segments) deletes whole segments from the start of the log, never past the high
+// watermark:
 //  - retention.ms: a segment goes when now - its largest timestamp > retention.ms;
 //  - retention.bytes: the oldest segments go while the log minus that segment is still >= retention.bytes;
 //  - log start offset: segments wholly below it (after DeleteRecords) go.
-// The cleaner (compaction) works on the segments below the active one and below the high watermark and
-// min.compaction.lag.ms. It runs when the dirty part is at least min.cleanable.dirty.ratio of the
-// cleanable log, or a tombstone's delete horizon has passed. One pass:
+// The cleaner (clean) works on the segments below the active one and below the high watermark and
+// min.compaction.lag.ms (cleanable()). It runs when the dirty part is more than min.cleanable.dirty.ratio
+// of the cleanable log, or a tombstone's delete horizon has passed. One pass:
 //  1. builds the map key -> latest offset over the cleanable segments (Kafka's OffsetMap; ours is exact);
 //  2. rewrites each cleanable segment keeping, per key, only its latest record; control batches are kept;
 //  3. tombstones (null value) are kept until their batch's delete horizon (KIP-534: the first pass that
@@ -15,8 +18,11 @@
 //     6); a later pass after the horizon removes them.
 // Rewritten batches keep their base offset, lastOffsetDelta, producer fields and codec; batches left
 // empty are dropped. The new segment is written to <base>.log.cleaned, fsynced and renamed over the .log.
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "sim/log/partition_log.h"
 
@@ -150,15 +156,46 @@ LogError LogCleaner::clean(std::size_t cleanable, MaintenanceReport& report) {
   return LogError::kOk;
 }
 
-LogResult<MaintenanceReport> PartitionLog::maintain(std::int64_t now_ms, std::int64_t high_watermark) {
+namespace {
+// Upper bound of segment i: the next segment's base, or the LEO for the active one.
+std::int64_t segment_upper(const std::vector<std::unique_ptr<LogSegment>>& segments, std::size_t i,
+                           std::int64_t log_end_offset) {
+  return i + 1 < segments.size() ? segments[i + 1]->base_offset() : log_end_offset;
+}
+}  // namespace
+
+bool CleanableLog::needs_cleaning(std::int32_t min_cleanable_dirty_ratio_permille) const {
+  if (segments == 0) return false;
+  // Kafka (LogCleanerManager.grabFilthiestCompactedLog): cleanableRatio > min.cleanable.dirty.ratio.
+  const bool ratio_met =
+      total_bytes > 0 && dirty_bytes * 1000 > total_bytes * static_cast<std::uint64_t>(min_cleanable_dirty_ratio_permille);
+  return ratio_met || horizon_due;
+}
+
+bool CleanableLog::dirtier_than(const CleanableLog& other) const {
+  // dirty/total > other.dirty/other.total, in integers (a log with no bytes has ratio 0).
+  if (total_bytes == 0) return false;
+  if (other.total_bytes == 0) return dirty_bytes > 0;
+  return static_cast<unsigned __int128>(dirty_bytes) * other.total_bytes >
+         static_cast<unsigned __int128>(other.dirty_bytes) * total_bytes;
+}
+
+void PartitionLog::add_to_totals(const MaintenanceReport& report) {
+  counters_.maintenance.segments_deleted += report.segments_deleted;
+  counters_.maintenance.bytes_deleted += report.bytes_deleted;
+  counters_.maintenance.records_compacted_away += report.records_compacted_away;
+  counters_.maintenance.tombstones_removed += report.tombstones_removed;
+  counters_.maintenance.segments_cleaned += report.segments_cleaned;
+}
+
+LogResult<MaintenanceReport> PartitionLog::delete_old_segments(std::int64_t now_ms, std::int64_t high_watermark) {
   LogResult<MaintenanceReport> r;
   MaintenanceReport& report = r.value;
   if (disk_.io_error()) {
     r.error = LogError::kStorageError;
     return r;
   }
-  // Upper bound of segment i: the next segment's base, or the LEO for the active one.
-  auto upper = [&](std::size_t i) { return i + 1 < segments_.size() ? segments_[i + 1]->base_offset() : log_end_offset(); };
+  auto upper = [&](std::size_t i) { return segment_upper(segments_, i, log_end_offset()); };
   std::size_t n = 0;
   if (config_.delete_retention()) {
     if (config_.retention_ms >= 0) {
@@ -177,38 +214,56 @@ LogResult<MaintenanceReport> PartitionLog::maintain(std::int64_t now_ms, std::in
     }
   }
   while (n + 1 < segments_.size() && segments_[n + 1]->base_offset() <= log_start_offset_) ++n;
-  if ((r.error = delete_segments(n, now_ms, report)) != LogError::kOk) return r;
+  r.error = delete_segments(n, now_ms, report);
+  add_to_totals(report);
+  return r;
+}
 
-  if (config_.compact()) {
-    // Cleanable: segments below the active one, ending at or below the HW and older than the lag.
-    std::size_t cleanable = 0;
-    std::uint64_t total_bytes = 0;
-    std::uint64_t dirty_bytes = 0;
-    bool horizon_due = false;
-    while (cleanable + 1 < segments_.size() && upper(cleanable) <= high_watermark &&
-           now_ms - segments_[cleanable]->max_timestamp() >= config_.min_compaction_lag_ms) {
-      const LogSegment& seg = *segments_[cleanable];
-      total_bytes += seg.size_bytes();
-      if (upper(cleanable) > first_dirty_offset_) dirty_bytes += seg.size_bytes();
-      for (const BatchPosition& b : seg.batches_from(0)) {
-        if (b.header.has_delete_horizon() && b.header.base_timestamp <= now_ms) horizon_due = true;
-      }
-      ++cleanable;
+CleanableLog PartitionLog::cleanable(std::int64_t now_ms, std::int64_t high_watermark) const {
+  CleanableLog c;
+  if (!config_.compact()) return c;
+  auto upper = [&](std::size_t i) { return segment_upper(segments_, i, log_end_offset()); };
+  // Cleanable: segments below the active one, ending at or below the HW and older than the lag
+  // (Kafka: LogCleanerManager.cleanableOffsets, firstUncleanableDirtyOffset).
+  while (c.segments + 1 < segments_.size() && upper(c.segments) <= high_watermark &&
+         now_ms - segments_[c.segments]->max_timestamp() >= config_.min_compaction_lag_ms) {
+    const LogSegment& seg = *segments_[c.segments];
+    c.total_bytes += seg.size_bytes();
+    if (upper(c.segments) > first_dirty_offset_) c.dirty_bytes += seg.size_bytes();
+    for (const BatchPosition& b : seg.batches_from(0)) {
+      if (b.header.has_delete_horizon() && b.header.base_timestamp <= now_ms) c.horizon_due = true;
     }
-    const bool ratio_met = total_bytes > 0 && dirty_bytes * 1000 >= total_bytes * static_cast<std::uint64_t>(
-                                                                                      config_.min_cleanable_dirty_ratio_permille);
-    if (cleanable > 0 && (ratio_met || horizon_due)) {
-      LogCleaner cleaner(*this, now_ms);
-      if ((r.error = cleaner.clean(cleanable, report)) != LogError::kOk) return r;
-      first_dirty_offset_ = upper(cleanable - 1);
-      if ((r.error = rebuild_transactions()) != LogError::kOk) return r;
-    }
+    ++c.segments;
   }
-  counters_.maintenance.segments_deleted += report.segments_deleted;
-  counters_.maintenance.bytes_deleted += report.bytes_deleted;
-  counters_.maintenance.records_compacted_away += report.records_compacted_away;
-  counters_.maintenance.tombstones_removed += report.tombstones_removed;
-  counters_.maintenance.segments_cleaned += report.segments_cleaned;
+  return c;
+}
+
+LogResult<MaintenanceReport> PartitionLog::clean(std::int64_t now_ms, std::int64_t high_watermark) {
+  LogResult<MaintenanceReport> r;
+  if (disk_.io_error()) {
+    r.error = LogError::kStorageError;
+    return r;
+  }
+  const CleanableLog c = cleanable(now_ms, high_watermark);
+  if (!c.needs_cleaning(config_.min_cleanable_dirty_ratio_permille)) return r;
+  LogCleaner cleaner(*this, now_ms);
+  r.error = cleaner.clean(c.segments, r.value);
+  if (r.error == LogError::kOk) {
+    first_dirty_offset_ = segment_upper(segments_, c.segments - 1, log_end_offset());
+    r.error = rebuild_transactions();
+  }
+  add_to_totals(r.value);
+  return r;
+}
+
+LogResult<MaintenanceReport> PartitionLog::maintain(std::int64_t now_ms, std::int64_t high_watermark) {
+  LogResult<MaintenanceReport> r = delete_old_segments(now_ms, high_watermark);
+  if (!r.ok()) return r;
+  const LogResult<MaintenanceReport> c = clean(now_ms, high_watermark);
+  r.error = c.error;
+  r.value.records_compacted_away = c.value.records_compacted_away;
+  r.value.tombstones_removed = c.value.tombstones_removed;
+  r.value.segments_cleaned = c.value.segments_cleaned;
   return r;
 }
 

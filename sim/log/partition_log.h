@@ -98,6 +98,20 @@ struct MaintenanceReport {
   std::uint64_t segments_cleaned = 0;
 };
 
+// What the cleaner would work on now (Kafka: LogToClean from LogCleanerManager.cleanableOffsets): the
+// cleanable segments from the start of the log and how many of their bytes are dirty (above the cleaner's
+// checkpoint). Only for compacted logs; empty otherwise.
+struct CleanableLog {
+  std::size_t segments = 0;       // segments [0, segments) are cleanable
+  std::uint64_t total_bytes = 0;  // their size
+  std::uint64_t dirty_bytes = 0;  // of which not cleaned yet
+  bool horizon_due = false;       // a tombstone's delete horizon (KIP-534) has passed
+  // Kafka: cleanableRatio > min.cleanable.dirty.ratio (or a delete horizon has passed).
+  bool needs_cleaning(std::int32_t min_cleanable_dirty_ratio_permille) const;
+  // A higher dirty ratio (dirty_bytes / total_bytes): Kafka's cleaner picks the filthiest log first.
+  bool dirtier_than(const CleanableLog& other) const;
+};
+
 struct LogCounters {
   std::uint64_t batches_appended = 0;
   std::uint64_t records_appended = 0;
@@ -178,9 +192,16 @@ class PartitionLog {
   // read_committed Fetch returns as AbortedTransactions).
   std::vector<AbortedTxn> aborted_transactions(std::int64_t from_offset, std::int64_t to_offset) const;
 
-  // --- retention and compaction on the virtual clock ---
-  // Applies retention.ms / retention.bytes / log start offset (cleanup.policy=delete), and the cleaner
-  // (compact), to offsets below high_watermark only. Call it periodically with the sim time.
+  // --- retention and compaction on the virtual clock (log_cleaner.cc) ---
+  // Retention (Kafka: UnifiedLog.deleteOldSegments): retention.ms / retention.bytes when cleanup.policy
+  // has delete, and the log start offset always, to offsets below high_watermark only.
+  LogResult<MaintenanceReport> delete_old_segments(std::int64_t now_ms, std::int64_t high_watermark);
+  // What clean() would work on now (empty unless cleanup.policy has compact).
+  CleanableLog cleanable(std::int64_t now_ms, std::int64_t high_watermark) const;
+  // One cleaner pass (Kafka: LogCleaner.cleanLog) over cleanable(), if it needs_cleaning() with this
+  // log's min.cleanable.dirty.ratio; otherwise nothing.
+  LogResult<MaintenanceReport> clean(std::int64_t now_ms, std::int64_t high_watermark);
+  // delete_old_segments, then clean.
   LogResult<MaintenanceReport> maintain(std::int64_t now_ms, std::int64_t high_watermark);
 
  private:
@@ -192,6 +213,7 @@ class PartitionLog {
   LogError append_batch(Bytes header, Bytes body, const BatchHeader& h, std::int64_t now_ms);
   LogError delete_segments(std::size_t count, std::int64_t now_ms, MaintenanceReport& report);
   LogError after_append(std::int64_t records);
+  void add_to_totals(const MaintenanceReport& report);
   LogSegment& active() { return *segments_.back(); }
   // Follows transactional batches: opens a transaction on its first data batch, closes it on its marker
   // and writes an ABORT's entry into `seg`'s .txnindex. `batch` is the whole batch (needed for markers).

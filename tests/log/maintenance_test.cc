@@ -18,6 +18,27 @@ void put(PartitionLog& log, const std::string& key, std::optional<std::string> v
   REQUIRE(log.append_records_as_leader(BatchSpec{}, {&r, 1}, 0, ts).ok());
 }
 
+// A compact,delete log (retention.ms 10 s, 300-byte segments) of 60 updates of 3 keys, 500 ms apart.
+std::unique_ptr<PartitionLog> compact_delete_log(Disk& disk) {
+  LogConfig config;
+  config.cleanup_policy = CleanupPolicy::kCompactDelete;
+  config.segment_bytes = 300;
+  config.retention_ms = 10'000;
+  auto log = open_log(disk, config);
+  for (int i = 0; i < 60; ++i) put(*log, "k" + std::to_string(i % 3), std::to_string(i), i * 500);
+  return log;
+}
+
+// A compacted log (300-byte segments) of 40 updates of 4 keys at 0..39 ms.
+std::unique_ptr<PartitionLog> compacted_log(Disk& disk) {
+  LogConfig config;
+  config.cleanup_policy = CleanupPolicy::kCompact;
+  config.segment_bytes = 300;
+  auto log = open_log(disk, config);
+  for (int i = 0; i < 40; ++i) put(*log, "k" + std::to_string(i % 4), std::to_string(i), i);
+  return log;
+}
+
 std::map<std::string, std::optional<std::string>> latest_by_key(const std::vector<test::SimpleRecord>& recs) {
   std::map<std::string, std::optional<std::string>> m;
   for (const auto& r : recs) m[*r.key] = r.value;
@@ -139,12 +160,7 @@ TEST_CASE("A compacted topic refuses records without a key") {
 
 TEST_CASE("compact,delete both compacts and applies retention") {
   Disk disk;
-  LogConfig config;
-  config.cleanup_policy = CleanupPolicy::kCompactDelete;
-  config.segment_bytes = 300;
-  config.retention_ms = 10'000;
-  auto log = open_log(disk, config);
-  for (int i = 0; i < 60; ++i) put(*log, "k" + std::to_string(i % 3), std::to_string(i), i * 500);
+  auto log = compact_delete_log(disk);
   auto r = log->maintain(30'000, kNoHw);
   REQUIRE(r.ok());
   CHECK(r.value.segments_deleted > 0);
@@ -154,17 +170,54 @@ TEST_CASE("compact,delete both compacts and applies retention") {
 
 TEST_CASE("The cleaner waits for min.cleanable.dirty.ratio") {
   Disk disk;
-  LogConfig config;
-  config.cleanup_policy = CleanupPolicy::kCompact;
-  config.segment_bytes = 300;
-  auto log = open_log(disk, config);
-  for (int i = 0; i < 40; ++i) put(*log, "k" + std::to_string(i % 4), std::to_string(i), i);
+  auto log = compacted_log(disk);
   auto first = log->maintain(100, kNoHw);
   REQUIRE(first.ok());
   CHECK(first.value.segments_cleaned > 0);
   auto second = log->maintain(300, kNoHw);  // nothing new is dirty
   REQUIRE(second.ok());
   CHECK(second.value.segments_cleaned == 0);
+}
+
+TEST_CASE("delete_old_segments applies retention without compacting and clean compacts without deleting") {
+  Disk disk;
+  auto log = compact_delete_log(disk);
+  auto retention = log->delete_old_segments(30'000, kNoHw);
+  REQUIRE(retention.ok());
+  CHECK(retention.value.segments_deleted > 0);
+  CHECK(retention.value.records_compacted_away == 0);
+  CHECK(retention.value.segments_cleaned == 0);
+  auto cleaned = log->clean(30'000, kNoHw);
+  REQUIRE(cleaned.ok());
+  CHECK(cleaned.value.segments_deleted == 0);
+  CHECK(cleaned.value.records_compacted_away > 0);
+  CHECK(log->counters().maintenance.segments_deleted == retention.value.segments_deleted);
+  CHECK(log->counters().maintenance.records_compacted_away == cleaned.value.records_compacted_away);
+}
+
+TEST_CASE("cleanable reports the dirty bytes, and a log is cleaned only above min.cleanable.dirty.ratio") {
+  Disk disk;
+  auto log = compacted_log(disk);
+  const CleanableLog before = log->cleanable(100, kNoHw);
+  REQUIRE(before.segments > 0);
+  CHECK(before.segments + 1 == log->segments().size());  // never the active segment
+  CHECK(before.dirty_bytes == before.total_bytes);      // nothing cleaned yet
+  CHECK(before.needs_cleaning(500));
+  CHECK_FALSE(before.needs_cleaning(1000));  // Kafka: cleanableRatio > min.cleanable.dirty.ratio
+  CHECK(log->cleanable(100, 0).segments == 0);  // nothing at or above the high watermark
+  REQUIRE(log->clean(100, kNoHw).ok());
+  const CleanableLog after = log->cleanable(100, kNoHw);
+  CHECK(after.dirty_bytes == 0);
+  CHECK_FALSE(after.needs_cleaning(0));
+  CHECK(before.dirtier_than(after));
+  CHECK_FALSE(after.dirtier_than(before));
+  // A delete-only log has nothing for the cleaner.
+  Disk disk2;
+  LogConfig plain;
+  plain.segment_bytes = 300;
+  auto other = open_log(disk2, plain);
+  for (int i = 0; i < 40; ++i) put(*other, "k", "v", i);
+  CHECK(other->cleanable(100, kNoHw).segments == 0);
 }
 
 }  // namespace kafkasim
