@@ -45,6 +45,9 @@ struct BrokerConfig {
   std::int32_t transaction_max_timeout_ms = 900000;   // Kafka: transaction.max.timeout.ms
   // Kafka: transaction.abort.timed.out.transaction.cleanup.interval.ms
   std::int64_t transaction_abort_timed_out_cleanup_interval_ms = 10000;
+  std::int64_t transactional_id_expiration_ms = 604800000;  // Kafka: transactional.id.expiration.ms (7 days)
+  // Kafka: transaction.remove.expired.transaction.cleanup.interval.ms (1 hour)
+  std::int64_t transaction_remove_expired_cleanup_interval_ms = 3600000;
   std::int64_t group_initial_rebalance_delay_ms = 3000;    // Kafka: group.initial.rebalance.delay.ms
   // The OS writes dirty pages back on its own (Linux vm.dirty_expire_centisecs = 3000): kafkasim flushes
   // every log this often, so a power loss loses at most about this much unreplicated data.

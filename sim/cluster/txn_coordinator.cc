@@ -81,9 +81,19 @@ void TransactionCoordinator::send(net::ConnectionId conn, std::shared_ptr<protoc
   broker_.send(conn, std::move(msg));
 }
 
+namespace {
+TimeUs abort_sweep_interval_us(const BrokerConfig& c) {
+  return ms_to_us(std::max<std::int64_t>(1, c.transaction_abort_timed_out_cleanup_interval_ms));
+}
+TimeUs expiration_sweep_interval_us(const BrokerConfig& c) {
+  return ms_to_us(std::max<std::int64_t>(1, c.transaction_remove_expired_cleanup_interval_ms));
+}
+}  // namespace
+
 void TransactionCoordinator::start() {
-  const TimeUs interval = ms_to_us(std::max<std::int64_t>(1, broker_.config().transaction_abort_timed_out_cleanup_interval_ms));
-  broker_.after(interval, [this] { abort_timed_out(); });
+  broker_.after(abort_sweep_interval_us(broker_.config()), [this] { abort_timed_out(); });
+  // Kafka: enableTransactionalIdExpiration schedules "transactionalId-expiration" with this period.
+  broker_.after(expiration_sweep_interval_us(broker_.config()), [this] { remove_expired_transactional_ids(); });
 }
 
 void TransactionCoordinator::reset() {
@@ -389,7 +399,57 @@ void TransactionCoordinator::abort_timed_out() {
     end_transaction(*t, false, true, fmt::format("transaction.timeout.ms={} expired", t->v.transaction_timeout_ms),
                     nullptr);
   }
-  start();  // next sweep
+  broker_.after(abort_sweep_interval_us(broker_.config()), [this] { abort_timed_out(); });  // next sweep
+}
+
+void TransactionCoordinator::remove_expired_transactional_ids() {
+  // Kafka (TransactionStateManager.shouldExpire): the state allows expiration (Empty, CompleteCommit,
+  // CompleteAbort), no transition is pending, and txnLastUpdateTimestamp <= now - transactional.id.expiration.ms.
+  const std::int64_t now_ms = broker_.wall_clock_ms();
+  const std::int64_t expiration_ms = broker_.config().transactional_id_expiration_ms;
+  std::map<std::int32_t, std::vector<std::string>> expired;  // by __transaction_state partition
+  for (const auto& [id, t] : txns_) {
+    if (t->pending || loading_.count(t->partition) != 0 || t->v.producer_id < 0) continue;
+    const bool allowed = t->v.state == TxnState::kEmpty || t->v.state == TxnState::kCompleteCommit ||
+                         t->v.state == TxnState::kCompleteAbort;
+    if (allowed && t->v.last_update_timestamp_ms <= now_ms - expiration_ms) expired[t->partition].push_back(id);
+  }
+  for (const auto& [partition, ids] : expired) write_tombstones(partition, ids);
+  broker_.after(expiration_sweep_interval_us(broker_.config()), [this] { remove_expired_transactional_ids(); });
+}
+
+void TransactionCoordinator::write_tombstones(std::int32_t partition, const std::vector<std::string>& ids) {
+  auto led = led_.find(partition);
+  if (led == led_.end()) return;
+  InternalTopicWriter::Write w;
+  w.partition = partition;
+  for (const std::string& id : ids) w.records.push_back({encode_txn_key(id), std::nullopt});
+  w.leader_epoch = led->second;
+  // Kafka: prepareDead (pendingState Dead) now; the ids leave the cache when the tombstones are replicated,
+  // or go back to their state (pendingState None) when the append fails.
+  w.settled = [this, ids, partition](ErrorCode e) {
+    std::vector<std::string> removed;
+    for (const std::string& id : ids) {
+      auto it = txns_.find(id);
+      if (it == txns_.end()) continue;
+      it->second->pending = false;
+      if (e != ErrorCode::kNone) continue;
+      txns_.erase(it);
+      removed.push_back(id);
+    }
+    if (!removed.empty()) {
+      broker_.sim().trace_event(broker_.id(), "txn.expire",
+                                fmt::format("{}-{}: transactional ids {} expired (no update for "
+                                            "transactional.id.expiration.ms={}): tombstones written",
+                                            kTransactionStateTopic, partition, fmt::join(removed, ", "),
+                                            broker_.config().transactional_id_expiration_ms));
+    }
+  };
+  w.done = [](ErrorCode, std::int64_t) {};
+  for (const std::string& id : ids) txns_.at(id)->pending = true;
+  if (writer_.append(std::move(w)) < 0) {
+    for (const std::string& id : ids) txns_.at(id)->pending = false;
+  }
 }
 
 // -------------------------------------------------------------------------------------- observation

@@ -21,12 +21,16 @@
 //     transaction (retried until each is written, following leader changes), then Complete*.
 //   transaction.timeout.ms: every transaction.abort.timed.out.transaction.cleanup.interval.ms, Ongoing
 //     transactions older than their timeout are aborted with a bumped epoch (the producer is fenced).
+//   transactional.id.expiration.ms: every transaction.remove.expired.transaction.cleanup.interval.ms, ids
+//     in Empty/CompleteCommit/CompleteAbort whose last update is at least that old are expired (Kafka:
+//     TransactionStateManager.removeExpiredTransactionalIds): one batch of tombstones per
+//     __transaction_state partition, and the ids are forgotten once it is replicated (CONCURRENT_TRANSACTIONS
+//     meanwhile). A later InitProducerId for such an id gets a new producer id at epoch 0.
 // Failover: becoming leader of a __transaction_state partition loads it (the last record per id wins;
 // COORDINATOR_LOAD_IN_PROGRESS meanwhile) and completes every PrepareCommit/PrepareAbort found there by
 // sending its markers again; the coordinator epoch is that partition's leader epoch.
 //
-// Simplifications: no transactional.id.expiration.ms (ids never expire), no KIP-360 recovery of an
-// epoch by the producer (InitProducerId always bumps), no KIP-890 partition verification.
+// Simplifications: no KIP-360 recovery of an epoch by the producer (InitProducerId always bumps), no KIP-890 partition verification.
 // Lifecycle: owned by its Broker; reset() on a broker crash drops every in-memory structure.
 #include <cstdint>
 #include <functional>
@@ -129,6 +133,9 @@ class TransactionCoordinator {
   void on_marker_result(const std::string& id, const protocol::TopicPartition& tp, protocol::ErrorCode error);
   void complete_transaction(const std::string& id);
   void abort_timed_out();
+  void remove_expired_transactional_ids();
+  // Writes tombstones for `ids` (expired, all of __transaction_state partition `partition`).
+  void write_tombstones(std::int32_t partition, const std::vector<std::string>& ids);
 
   void load_partition(std::int32_t partition, std::int32_t leader_epoch);
   void unload_partition(std::int32_t partition);

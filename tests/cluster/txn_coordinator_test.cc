@@ -97,6 +97,25 @@ struct TxnFixture {
     auto resp = client->call<protocol::ProduceResponse>(c.partition(tp.topic, tp.partition).leader, req);
     return resp ? resp->partitions.at(0).error : ErrorCode::kRequestTimedOut;
   }
+  // InitProducerId for `id`, then a transaction on `tp` holding `n` records; returns the producer id/epoch.
+  std::shared_ptr<const protocol::InitProducerIdResponse> open_transaction(std::int32_t coord, const std::string& id,
+                                                                         const TopicPartition& tp, int n) {
+    auto init_resp = init(coord, id);
+    REQUIRE(init_resp);
+    REQUIRE(add(coord, id, init_resp->producer_id, init_resp->producer_epoch, tp) == ErrorCode::kNone);
+    REQUIRE(produce(id, init_resp->producer_id, init_resp->producer_epoch, 0, tp, n) == ErrorCode::kNone);
+    return init_resp;
+  }
+  // Crashes coordinator `coord`; once the controller moved its leaderships (broker.session.timeout.ms),
+  // returns the new coordinator of `id`.
+  std::int32_t fail_over(std::int32_t coord, const std::string& id) {
+    c.sim.crash_node(NodeId(coord));
+    c.sim.run_until(c.sim.now() + sec_to_us(12));
+    const std::int32_t next = coordinator(id);
+    REQUIRE(next >= 1);
+    REQUIRE(next != coord);
+    return next;
+  }
   const cluster::Replica& leader_replica(const TopicPartition& tp) {
     return *c.broker(c.partition(tp.topic, tp.partition).leader).replica(tp);
   }
@@ -268,16 +287,9 @@ TEST_CASE("a new coordinator after a crash recovers an open transaction from __t
   TxnFixture f(7);
   const std::string id = "app";
   const std::int32_t coord = f.coordinator(id);
-  auto init = f.init(coord, id);
-  REQUIRE(init);
   const TopicPartition t0{"orders", 0};
-  REQUIRE(f.add(coord, id, init->producer_id, init->producer_epoch, t0) == ErrorCode::kNone);
-  REQUIRE(f.produce(id, init->producer_id, init->producer_epoch, 0, t0, 2) == ErrorCode::kNone);
-  f.c.sim.crash_node(NodeId(coord));
-  f.c.sim.run_until(f.c.sim.now() + sec_to_us(12));  // broker.session.timeout.ms: the controller moves leaders
-  const std::int32_t next = f.coordinator(id);
-  REQUIRE(next >= 1);
-  REQUIRE(next != coord);
+  auto init = f.open_transaction(coord, id, t0, 2);
+  const std::int32_t next = f.fail_over(coord, id);
   const auto d = f.describe(next, id);
   REQUIRE(d);
   CHECK(d->state == "Ongoing");
@@ -289,4 +301,68 @@ TEST_CASE("a new coordinator after a crash recovers an open transaction from __t
   REQUIRE(m.size() == 1);
   CHECK(m[0].first == ControlType::kCommit);
   CHECK(f.describe(next, id)->state == "CompleteCommit");
+}
+
+namespace {
+// The last value written for `id` to its __transaction_state partition on broker `coord`: nullopt for a
+// tombstone (or when there is no record).
+std::optional<std::vector<std::uint8_t>> last_txn_record(TxnFixture& f, std::int32_t coord, const std::string& id) {
+  const std::int32_t p = f.c.broker(coord).transaction_coordinator().partition_for(id);
+  auto& r = const_cast<cluster::Replica&>(*f.c.broker(coord).replica({"__transaction_state", p}));
+  std::optional<std::vector<std::uint8_t>> last;
+  cluster::scan_log(r.log(), r.log_start_offset(), r.log_end_offset(), [&](const DecodedBatch& b) {
+    for (const RecordView& rv : b.records) {
+      if (!rv.key || cluster::decode_txn_key(*rv.key) != id) continue;
+      last = rv.value ? std::optional<std::vector<std::uint8_t>>(std::vector<std::uint8_t>(rv.value->begin(), rv.value->end()))
+                      : std::nullopt;
+    }
+  });
+  return last;
+}
+
+cluster::BrokerConfig short_expiration() {
+  cluster::BrokerConfig config;
+  config.transactional_id_expiration_ms = 10000;
+  config.transaction_remove_expired_cleanup_interval_ms = 1000;
+  return config;
+}
+}  // namespace
+
+TEST_CASE("a transactional id idle for transactional.id.expiration.ms is expired with a tombstone and comes back with a new producer id") {
+  TxnFixture f(8, short_expiration());
+  const std::string id = "app";
+  const std::int32_t coord = f.coordinator(id);
+  auto init = f.open_transaction(coord, id, {"orders", 0}, 2);
+  REQUIRE(f.end(coord, id, init->producer_id, init->producer_epoch, true) == ErrorCode::kNone);
+  f.c.sim.run_until(f.c.sim.now() + sec_to_us(1));
+  REQUIRE(f.describe(coord, id)->state == "CompleteCommit");
+  f.c.sim.run_until(f.c.sim.now() + sec_to_us(7));  // not idle long enough yet
+  CHECK(f.describe(coord, id));
+  CHECK(last_txn_record(f, coord, id).has_value());
+  f.c.sim.run_until(f.c.sim.now() + sec_to_us(4));  // 10 s since the last update, plus one sweep
+  CHECK_FALSE(f.describe(coord, id));
+  CHECK_FALSE(last_txn_record(f, coord, id).has_value());  // the tombstone
+  // The tombstone is replicated: a new coordinator does not load the id either.
+  const std::int32_t next = f.fail_over(coord, id);
+  CHECK_FALSE(f.describe(next, id));
+  // InitProducerId starts the id again: a new producer id at epoch 0 (Kafka: a fresh TransactionMetadata).
+  auto again = f.init(next, id);
+  REQUIRE(again);
+  REQUIRE(again->error == ErrorCode::kNone);
+  CHECK(again->producer_id != init->producer_id);
+  CHECK(again->producer_epoch == 0);
+}
+
+TEST_CASE("an open transaction is never expired by transactional.id.expiration.ms") {
+  TxnFixture f(9, short_expiration());
+  const std::string id = "app";
+  const std::int32_t coord = f.coordinator(id);
+  auto init = f.init(coord, id, 600000);  // transaction.timeout.ms 10 min
+  REQUIRE(init);
+  REQUIRE(f.add(coord, id, init->producer_id, init->producer_epoch, {"orders", 0}) == ErrorCode::kNone);
+  f.c.sim.run_until(f.c.sim.now() + sec_to_us(30));
+  const auto d = f.describe(coord, id);
+  REQUIRE(d);
+  CHECK(d->state == "Ongoing");
+  CHECK(d->producer_id == init->producer_id);
 }
