@@ -1,11 +1,16 @@
 #include "sim/engine/remote_driver.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
+#include <fmt/format.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "sim/core/time.h"
 
 namespace kafkasim::engine {
 
@@ -24,7 +29,12 @@ std::unique_ptr<RemoteDriver> RemoteDriver::open(const server::ServerSpec& spec,
   std::string answer;
   if (!d->call(d->server_fd_, Op::kOpen, server::encode_spec(spec), Op::kState, answer) ||
       !d->read_state(answer)) {
-    error = d->error_.empty() ? "the simulation server did not start" : d->error_;
+    if (!d->error_.empty()) {
+      error = d->error_;  // the server's answer, e.g. a scenario error
+    } else {
+      d->lose_server();
+      error = "the simulation server did not start: " + *d->failure_;
+    }
     return nullptr;
   }
   d->start_explorer();
@@ -48,6 +58,54 @@ void RemoteDriver::disconnect() const {
   server_fd_ = -1;
 }
 
+void RemoteDriver::lose_server() const {
+  disconnect();
+  if (!failure_) failure_ = describe_server_end();
+}
+
+std::optional<std::string> RemoteDriver::failure() const {
+  if (!failure_ && server_fd_ >= 0) {
+    // Between requests the server sends nothing: a readable socket is its end (EOF, or ECONNRESET).
+    pollfd p{server_fd_, POLLIN, 0};
+    if (::poll(&p, 1, 0) > 0) {
+      char c;
+      const ssize_t r = ::recv(server_fd_, &c, 1, MSG_PEEK | MSG_DONTWAIT);
+      if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) lose_server();
+    }
+  }
+  return failure_;
+}
+
+std::optional<int> RemoteDriver::server_exit_status() const {
+  constexpr int kNoticeWaitMs = 2000;  // the root reaps the server right after the kernel closed its socket
+  for (;;) {
+    for (const server::ExitNotice& e : exits_) {
+      if (e.pid == server_pid_) return e.status;
+    }
+    pollfd p{control_fd_, POLLIN, 0};
+    if (server_pid_ <= 0 || control_fd_ < 0 || ::poll(&p, 1, kNoticeWaitMs) <= 0) return std::nullopt;
+    Op op;
+    std::string payload;
+    if (!server::recv_frame(control_fd_, op, payload)) return std::nullopt;  // the root is gone
+    server::ExitNotice n;
+    if (op == Op::kExited && server::decode_exit(payload, n)) exits_.push_back(n);
+  }
+}
+
+std::string RemoteDriver::describe_server_end() const {
+  const std::string who = server_pid_ > 0 ? fmt::format("sim server (pid {})", server_pid_) : "sim server";
+  const std::string when = fmt::format("at sim time {} (event {})", format_time(state_.now_us), state_.events_executed);
+  const std::optional<int> status = server_exit_status();
+  if (status && WIFSIGNALED(*status)) {
+    const int sig = WTERMSIG(*status);
+    const char* abbrev = ::sigabbrev_np(sig);
+    return fmt::format("{} exited with signal {} ({}) {}", who, sig,
+                       abbrev != nullptr ? "SIG" + std::string(abbrev) : std::string(::strsignal(sig)), when);
+  }
+  if (status && WIFEXITED(*status)) return fmt::format("{} exited with status {} {}", who, WEXITSTATUS(*status), when);
+  return fmt::format("{} closed its connection {} (no exit status from the server root)", who, when);
+}
+
 void RemoteDriver::start_explorer() {
   stop_explorer();
   if (!options_.explore || state_.finished || server_fd_ < 0) return;
@@ -58,7 +116,7 @@ void RemoteDriver::start_explorer() {
   ::close(sv[1]);
   if (!ok) {
     ::close(sv[0]);
-    disconnect();
+    lose_server();
     return;
   }
   codec::Reader r(answer);
@@ -168,7 +226,7 @@ bool RemoteDriver::read_state(const std::string& answer) {
 bool RemoteDriver::request_state(Op op, const std::string& payload) {
   std::string answer;
   if (call(server_fd_, op, payload, Op::kState, answer) && read_state(answer)) return true;
-  disconnect();
+  lose_server();
   return false;
 }
 
@@ -182,9 +240,9 @@ void RemoteDriver::advance_to(TimeUs until_us, std::uint64_t max_events) {
 bool RemoteDriver::step_event() { return request_state(Op::kStepEvent, {}) && state_.ok; }
 bool RemoteDriver::step_notable() { return request_state(Op::kStepNotable, {}) && state_.ok; }
 
-void RemoteDriver::wake(std::size_t index, Op op, const std::string& payload) {
+bool RemoteDriver::wake(std::size_t index, Op op, const std::string& payload) {
   int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return;
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return false;
   codec::Writer w;
   w.u64(static_cast<std::uint64_t>(op));
   w.str(payload);
@@ -194,15 +252,18 @@ void RemoteDriver::wake(std::size_t index, Op op, const std::string& payload) {
   if (!sent) {
     ::close(sv[0]);
     drop_checkpoint(index);
-    return;
+    return false;
   }
   disconnect();  // the old server exits on EOF
   server_fd_ = sv[0];
+  server_pid_ = -1;  // until the new server answers
   std::string answer;
-  if (!receive(server_fd_, Op::kState, answer) || !read_state(answer)) disconnect();
+  if (!receive(server_fd_, Op::kState, answer) || !read_state(answer)) lose_server();
+  return true;
 }
 
 void RemoteDriver::seek(TimeUs time_us) {
+  if (server_fd_ < 0) return;  // stands still after a failure (a checkpoint would start a server again)
   codec::Writer w;
   w.i64(time_us);
   // The newest checkpoint whose clock is at or before the target.
@@ -216,10 +277,11 @@ void RemoteDriver::seek(TimeUs time_us) {
     request_state(Op::kSeek, w.bytes());
     return;
   }
-  wake(best, Op::kSeek, w.bytes());
+  if (!wake(best, Op::kSeek, w.bytes())) request_state(Op::kSeek, w.bytes());
 }
 
 void RemoteDriver::seek_event(std::uint64_t event_number) {
+  if (server_fd_ < 0) return;
   codec::Writer w;
   w.u64(event_number);
   std::size_t best = checkpoints_.size();
@@ -232,7 +294,7 @@ void RemoteDriver::seek_event(std::uint64_t event_number) {
     request_state(Op::kSeekEvent, w.bytes());
     return;
   }
-  wake(best, Op::kSeekEvent, w.bytes());
+  if (!wake(best, Op::kSeekEvent, w.bytes())) request_state(Op::kSeekEvent, w.bytes());
 }
 
 void RemoteDriver::apply(const Command& command) {
@@ -260,7 +322,7 @@ const Snapshot& RemoteDriver::snapshot() {
     codec::decode(r, s);
     if (r.ok()) snapshot_ = std::move(s);
   } else {
-    disconnect();
+    lose_server();
   }
   snapshot_valid_ = true;
   return snapshot_;
@@ -273,7 +335,7 @@ std::vector<EventView> RemoteDriver::recent_events(std::size_t max, const std::s
   std::string answer;
   std::vector<EventView> out;
   if (!call(server_fd_, Op::kEvents, w.bytes(), Op::kEventsReply, answer)) {
-    disconnect();
+    lose_server();
     return out;
   }
   codec::Reader r(answer);

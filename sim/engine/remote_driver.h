@@ -7,6 +7,11 @@
 // request over a socket (snapshot() and recent_events() are cached until the run changes); the destructor
 // closes every socket (the server, its checkpoints and the root exit on EOF) and reaps the root.
 //
+// A dead server (killed, crashed on an assertion, out of memory) is a value, never an exception or a hang:
+// the request that meets its EOF or ECONNRESET, or failure() between requests, records what happened
+// (the exit status comes from the root, which reaps every server: sim_server.h), and from then on every
+// Driver call is a no-op that leaves the state of the last answer.
+//
 // Seeks: forward seeks run on in the current server unless a checkpoint lies between now and the target;
 // otherwise the newest checkpoint at or before the target is woken with the whole command log and becomes
 // the server. An explorer process runs ahead to the end after open and after each command (sim_server.h),
@@ -16,6 +21,7 @@
 // start of the run is always kept).
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,6 +79,16 @@ class RemoteDriver : public Driver {
   void wait_explored();
   // False once the server connection failed (the Driver then stands still).
   bool connected() const { return server_fd_ >= 0; }
+  // Why the Driver stands still, once the server is gone: e.g. "sim server (pid 4242) exited with signal
+  // 9 (SIGKILL) at sim time 12.400s (event 3084)" (the time and event of the last answer); nullopt while
+  // the server answers. Between requests it checks the server's socket without blocking, so a GUI can call
+  // it every frame and show the text in its status bar; the first time it reports a failure it may wait up
+  // to 2 s (wall time) for the root's exit notice.
+  std::optional<std::string> failure() const;
+  // Events executed as of the last answer.
+  std::uint64_t events_executed() const { return state_.events_executed; }
+  // The current server's pid (-1 before its first answer).
+  pid_t server_pid() const { return server_pid_; }
 
  private:
   RemoteDriver() = default;
@@ -84,13 +100,22 @@ class RemoteDriver : public Driver {
   bool read_state(const std::string& answer);
   void add_checkpoint(const std::string& notice, int fd) const;
   void drop_checkpoint(std::size_t index) const;
+  // Closes the server's socket on purpose (a wake replaces the server; the destructor).
   void disconnect() const;
+  // The server broke the connection: closes it and records failure_ (the first time).
+  void lose_server() const;
+  // failure_'s text for the server that just went away.
+  std::string describe_server_end() const;
+  // The current server's waitpid() status from the root's exit notices, waiting for it a little; nullopt
+  // when the root reports none (the server closed its socket but lives, or the root is gone).
+  std::optional<int> server_exit_status() const;
   void start_explorer();
   void stop_explorer() const;
   // Takes the checkpoint notices the explorer has sent so far (`block`: until it ends).
   void drain_explorer(bool block) const;
-  // Wakes checkpoint `index` with a seek request (op kSeek / kSeekEvent and its payload).
-  void wake(std::size_t index, server::Op op, const std::string& payload);
+  // Wakes checkpoint `index` with a seek request (op kSeek / kSeekEvent and its payload). False (the
+  // checkpoint dropped, the current server kept) when the checkpoint cannot be reached.
+  bool wake(std::size_t index, server::Op op, const std::string& payload);
 
   RemoteOptions options_;
   pid_t root_pid_ = -1;
@@ -106,6 +131,8 @@ class RemoteDriver : public Driver {
   Snapshot snapshot_;
   bool snapshot_valid_ = false;
   mutable std::string error_;
+  mutable std::optional<std::string> failure_;
+  mutable std::vector<server::ExitNotice> exits_;  // the root's notices read so far
 };
 
 }  // namespace kafkasim::engine

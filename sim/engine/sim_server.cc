@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -219,6 +220,20 @@ bool decode_notice(const std::string& bytes, CheckpointNotice& n) {
   return r.ok() && r.at_end();
 }
 
+std::string encode_exit(const ExitNotice& n) {
+  codec::Writer w;
+  w.i64(n.pid);
+  w.i64(n.status);
+  return w.take();
+}
+
+bool decode_exit(const std::string& bytes, ExitNotice& n) {
+  codec::Reader r(bytes);
+  n.pid = static_cast<pid_t>(r.i64());
+  n.status = static_cast<int>(r.i64());
+  return r.ok() && r.at_end();
+}
+
 namespace {
 
 // A request being served (it may be interrupted by checkpoints and resumed).
@@ -390,6 +405,9 @@ bool checkpoint(Server& s, Request& req) {
     }
     const pid_t child = ::fork();
     if (child == 0) {
+      // A middle process that exits at once: its child, the new server, is adopted by the root (the
+      // subreaper), which reports how it ends. Without a second process the middle one is the server.
+      if (::fork() > 0) ::_exit(0);
       ::close(sv[1]);
       ::setpriority(PRIO_PROCESS, 0, s.nice);  // a checkpoint of an explorer runs niced; may not be allowed
       s.fd = fds[0];
@@ -525,22 +543,68 @@ bool hung_up(int fd) {
   serve(s, std::nullopt);
 }
 
+// The root's report of a child that did not exit(0), as one frame that never blocks the root (a GUI that
+// does not read its control socket loses notices, the root carries on).
+void report_exit(int control_fd, pid_t pid, int status) {
+  const std::string payload = encode_exit(ExitNotice{pid, status});
+  std::string frame(5, '\0');
+  put_u32(frame.data(), static_cast<std::uint32_t>(payload.size() + 1));
+  frame[4] = static_cast<char>(Op::kExited);
+  frame += payload;
+  (void)::send(control_fd, frame.data(), frame.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+// Reaps every child that has ended; reports those that did not exit(0).
+void reap_children(int control_fd) {
+  for (;;) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) return;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) report_exit(control_fd, pid, status);
+  }
+}
+
 }  // namespace
 
 void run_root(int session_fd, int control_fd) {
   ::prctl(PR_SET_CHILD_SUBREAPER, 1);
-  std::signal(SIGCHLD, SIG_IGN);  // every child and adopted orphan is reaped by the kernel
   std::signal(SIGPIPE, SIG_IGN);
+  // SIGCHLD arrives through a signalfd, so the loop below waits for the GUI and for ended children at once.
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
+  ::sigprocmask(SIG_BLOCK, &chld, nullptr);
+  const int sig_fd = ::signalfd(-1, &chld, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sig_fd < 0) {
+    ::sigprocmask(SIG_UNBLOCK, &chld, nullptr);
+    std::signal(SIGCHLD, SIG_IGN);  // no reports: the kernel reaps every child
+  }
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::close(control_fd);
+    if (sig_fd >= 0) ::close(sig_fd);
+    std::signal(SIGCHLD, SIG_IGN);  // the servers' checkpoints, explorers and middle processes: the kernel reaps
+    ::sigprocmask(SIG_UNBLOCK, &chld, nullptr);
     run_first_server(session_fd);
   }
   ::close(session_fd);
   for (;;) {
-    char c;
-    const ssize_t r = ::read(control_fd, &c, 1);
-    if (r == 0 || (r < 0 && errno != EINTR)) break;
+    pollfd p[2] = {{control_fd, POLLIN, 0}, {sig_fd, POLLIN, 0}};
+    if (::poll(p, sig_fd >= 0 ? 2 : 1, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (sig_fd >= 0 && (p[1].revents & POLLIN) != 0) {
+      signalfd_siginfo info;
+      while (::read(sig_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      }
+      reap_children(control_fd);
+    }
+    if ((p[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      char c;
+      const ssize_t r = ::read(control_fd, &c, 1);
+      if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN)) break;
+    }
   }
   // The GUI closed (or died): every server and checkpoint sees EOF on its socket and exits.
   for (;;) {

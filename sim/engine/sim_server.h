@@ -5,15 +5,20 @@
 //
 // Processes (all Linux; each talks to the GUI over its own AF_UNIX stream socket):
 //   root      spawned by the GUI (fork, or fork+exec of the GUI binary with --sim-server so nothing of
-//             GLFW/GL is ever inside a simulation process). A child subreaper that ignores SIGCHLD, so
-//             every orphaned server or checkpoint is reaped; it forks the first server, then waits for
-//             EOF on its control socket (the GUI closing or dying) and for all its descendants to end.
+//             GLFW/GL is ever inside a simulation process). A child subreaper that reaps every child and
+//             adopted orphan as it ends (SIGCHLD through a signalfd) and reports each one that did not
+//             exit with status 0 (killed by a signal, an assertion's abort, exit(1)) to the GUI as a kExited
+//             notice on its control socket (RemoteDriver::failure() names the signal). It forks the first
+//             server, then waits for EOF on its control socket (the GUI closing or dying) and for all its
+//             descendants to end. Every other process of the tree ignores SIGCHLD (the kernel reaps).
 //   server    holds an engine::Session and answers requests. Whenever the run is about to pass the next
 //             checkpoint time (every `checkpoint_interval_us` of sim time) it forks:
 //   checkpoint a frozen copy of the server at that event boundary, blocked reading its socket. A "wake"
 //             request (seek t / seek_event n, the session's command log, and a fresh socket passed with
 //             SCM_RIGHTS) makes it fork again: the new child becomes the server at the checkpoint and runs
-//             on to the target; the checkpoint stays frozen for the next seek. EOF ends a checkpoint.
+//             on to the target; the checkpoint stays frozen for the next seek. EOF ends a checkpoint. The
+//             woken server is forked through a short-lived middle process, so the root (the subreaper)
+//             adopts it and sees how it ends: every server is a child of the root.
 //   explorer   forked from the server on request (after open, and after each new command): runs on to the
 //             end of the run at a lower priority, checkpointing on the way (notices on its own socket, which
 //             the GUI drains before each request), then exits; it stops when the GUI closes its socket. So a
@@ -60,6 +65,8 @@ enum class Op : std::uint8_t {
   kWake,
   // server -> GUI
   kState, kCheckpoint, kSnapshotReply, kEventsReply, kError, kExplorerStarted,
+  // root -> GUI, on the control socket: a child of the root ended other than by exit(0) (ExitNotice)
+  kExited,
 };
 
 // The server's answer to every request that changes the run.
@@ -83,6 +90,12 @@ struct CheckpointNotice {
   std::uint64_t commands_applied = 0;
 };
 
+// A process of the server tree that did not exit with status 0: its pid and waitpid() status.
+struct ExitNotice {
+  pid_t pid = 0;
+  int status = 0;
+};
+
 // Framed messages on a stream socket: a 4-byte length, the op byte and the payload; file descriptors ride
 // along with SCM_RIGHTS. recv_frame() returns false on EOF or error.
 bool send_frame(int fd, Op op, const std::string& payload, const std::vector<int>& fds = {});
@@ -94,6 +107,8 @@ std::string encode_state(const StateReply& state);
 bool decode_state(const std::string& bytes, StateReply& state);
 std::string encode_notice(const CheckpointNotice& notice);
 bool decode_notice(const std::string& bytes, CheckpointNotice& notice);
+std::string encode_exit(const ExitNotice& notice);
+bool decode_exit(const std::string& bytes, ExitNotice& notice);
 void encode_commands(codec::Writer& w, const Session::CommandLog& log);
 void decode_commands(codec::Reader& r, Session::CommandLog& log);
 
