@@ -67,7 +67,7 @@ TEST_CASE("a --set of processor:KEY without an id changes every processor") {
   CHECK(processor(s, "auditor").consumer_configs.get_long("max.poll.records") == 10);
 }
 
-TEST_CASE("an unprefixed key known to both clients reaches both; producer. and consumer. pick one") {
+TEST_CASE("an unprefixed key known to both clients reaches both and a producer. or consumer. prefix picks one") {
   scenario::Scenario s = parse();
   REQUIRE_FALSE(engine::apply_override(s, "processor/enricher:request.timeout.ms=7000").has_value());
   const auto& p = processor(s, "enricher");
@@ -81,7 +81,7 @@ TEST_CASE("an unprefixed key known to both clients reaches both; producer. and c
   CHECK(p.consumer_configs.get_long("request.timeout.ms") == 9000);
 }
 
-TEST_CASE("commit.interval.ms sets the processor's transaction length, in milliseconds or as a duration") {
+TEST_CASE("commit.interval.ms sets the processor's transaction length in milliseconds or as a duration") {
   scenario::Scenario s = parse();
   REQUIRE_FALSE(engine::apply_override(s, "processor/auditor:commit.interval.ms=250").has_value());
   CHECK(processor(s, "auditor").commit_interval_us == 250'000);
@@ -93,7 +93,7 @@ TEST_CASE("commit.interval.ms sets the processor's transaction length, in millis
         ">= 0 or a duration such as 100ms");
 }
 
-TEST_CASE("an unknown processor config is refused at the column of the key, with a suggestion") {
+TEST_CASE("an unknown processor config is refused at the column of the key with a suggestion") {
   scenario::Scenario s = parse();
   const std::string e = error_of(s, "processor/enricher:transaction.timeout.msx=5");
   CHECK(e.starts_with("--set 'processor/enricher:transaction.timeout.msx=5': column 20: unknown producer config "
@@ -139,7 +139,7 @@ TEST_CASE("an unknown processor id is refused at the column of the id") {
         "of a processor of the scenario");
 }
 
-TEST_CASE("an unscoped producer key changes the scenario's producers, not its processors") {
+TEST_CASE("an unscoped producer key changes the scenario's producers and not its processors") {
   scenario::Scenario s = parse();
   REQUIRE_FALSE(engine::apply_override(s, "linger.ms=20").has_value());
   CHECK(s.find_producer("checkout")->configs.get_long("linger.ms") == 20);

@@ -99,7 +99,7 @@ TEST_CASE("after its server died the driver stands still: every call returns and
   CHECK_FALSE(remote->connected());
 }
 
-TEST_CASE("a server killed before a request is noticed by that request, which returns") {
+TEST_CASE("a server killed before a request is noticed by that request and the request returns") {
   auto remote = open_remote();
   remote->advance_to(sec_to_us(2) + 500'000, UINT64_MAX);
   const pid_t server = remote->server_pid();
