@@ -58,7 +58,7 @@ bool all_above(const std::vector<std::uint64_t>& now, const std::vector<std::uin
 }
 }  // namespace
 
-TEST_CASE("a compacted topic is cleaned at the cleaner's next wake-up (log.cleaner.backoff.ms), not at the retention check") {
+TEST_CASE("a compacted topic is cleaned at the cleaner's next wake-up (log.cleaner.backoff.ms) and not at the retention check") {
   ClusterFixture c(21);  // log.cleaner.backoff.ms 15 s, log.retention.check.interval.ms 5 min (Kafka's defaults)
   REQUIRE(c.brokers.front()->config().log_cleaner_backoff_ms == 15000);
   compacted_topic(c);
@@ -80,7 +80,7 @@ TEST_CASE("a compacted topic is cleaned at the cleaner's next wake-up (log.clean
   CHECK(c.acked.size() == 300);
 }
 
-TEST_CASE("with log.cleaner.enable=false a compacted topic is never cleaned, however often retention runs") {
+TEST_CASE("with log.cleaner.enable=false a compacted topic is never cleaned however often retention runs") {
   cluster::BrokerConfig config;
   config.log_cleaner_enable = false;
   config.log_retention_check_interval_ms = 1000;

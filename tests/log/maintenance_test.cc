@@ -195,7 +195,7 @@ TEST_CASE("delete_old_segments applies retention without compacting and clean co
   CHECK(log->counters().maintenance.records_compacted_away == cleaned.value.records_compacted_away);
 }
 
-TEST_CASE("cleanable reports the dirty bytes, and a log is cleaned only above min.cleanable.dirty.ratio") {
+TEST_CASE("cleanable reports the dirty bytes and a log is cleaned only above min.cleanable.dirty.ratio") {
   Disk disk;
   auto log = compacted_log(disk);
   const CleanableLog before = log->cleanable(100, kNoHw);
