@@ -169,13 +169,13 @@ int check_determinism(const DeterminismArgs& a) {
       hashes[i] = run.sim().trace_hash();
     }
     // With another seed than the recorded one a session's later commands may fall after the end.
-    const std::string note = applied < source->commands.size()
-                                 ? fmt::format("  ({} of {} commands applied before the end)", applied,
-                                               source->commands.size())
-                                 : "";
+    const std::string note =
+        applied < source->commands.size()
+            ? fmt::format("  ({} of {} commands applied before the end)", applied, source->commands.size())
+            : "";
     if (hashes[0] == hashes[1]) {
-      std::printf("seed %llu: %s  ok%s\n", static_cast<unsigned long long>(seed), format_hash(hashes[0]).c_str(),
-                  note.c_str());
+      std::printf("seed %llu: %s  ok%s\n", static_cast<unsigned long long>(seed),
+                  format_hash(hashes[0]).c_str(), note.c_str());
       continue;
     }
     ++failures;
@@ -205,8 +205,9 @@ int check_determinism(const DeterminismArgs& a) {
 const CommandRegistrar kDeterminism("20-check-determinism", [](CLI::App& app) -> std::function<int()> {
   auto args = std::make_shared<DeterminismArgs>();
   auto* sub = app.add_subcommand("check-determinism", "Run each seed twice and compare trace hashes");
-  sub->add_option("scenario", args->scenario,
-                  "scenario file, or a recording whose commands every seed replays (default: the first lesson)");
+  sub->add_option(
+      "scenario", args->scenario,
+      "scenario file, or a recording whose commands every seed replays (default: the first lesson)");
   sub->add_option("--seeds", args->seeds, "how many seeds (default 10)");
   sub->add_option("--first-seed", args->first_seed, "the first seed (default 1)");
   sub->add_option("--set", args->sets, "config overrides, as for run");

@@ -113,7 +113,8 @@ int sweep(const SweepArgs& a) {
 const CommandRegistrar kSweep("30-sweep", [](CLI::App& app) -> std::function<int()> {
   auto args = std::make_shared<SweepArgs>();
   auto* sub = app.add_subcommand("sweep", "Run many seeds in parallel processes and list the failing ones");
-  sub->add_option("scenario", args->scenario, "scenario file, or a recording whose commands every seed replays")
+  sub->add_option("scenario", args->scenario,
+                  "scenario file, or a recording whose commands every seed replays")
       ->required();
   sub->add_option("--seeds", args->seeds, "seed range A..B (default 1..100)");
   sub->add_option("--jobs", args->jobs, "parallel processes (default 2)");

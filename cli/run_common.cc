@@ -60,10 +60,11 @@ std::optional<record::ReplaySource> load_run(std::string path, std::optional<std
     if (!source.from_recording) {
       std::fprintf(stderr, "%s\n", s.message().c_str());
     } else if (s.message().find(": not a kafkasim recording (") != std::string::npos) {
-      std::fprintf(stderr,
-                   "kafkasim: error: %s; expected a scenario file (.yaml) or a kafkasim recording (a session saved "
-                   "by kafkasim-gui, or a kafkasim run --record file)\n",
-                   s.message().c_str());
+      std::fprintf(
+          stderr,
+          "kafkasim: error: %s; expected a scenario file (.yaml) or a kafkasim recording (a session saved "
+          "by kafkasim-gui, or a kafkasim run --record file)\n",
+          s.message().c_str());
     } else {
       std::fprintf(stderr, "kafkasim: error: %s\n", s.message().c_str());
     }
@@ -92,7 +93,8 @@ void add_random_faults(scenario::Scenario& sc, std::uint64_t seed) {
 
 std::string describe_replay(const record::ReplaySource& source) {
   if (!source.from_recording) return "";
-  return fmt::format("{}: {} of '{}' (recorded seed {}): its {} command{} replayed for every seed", source.path,
+  return fmt::format("{}: {} of '{}' (recorded seed {}): its {} command{} replayed for every seed",
+                     source.path,
                      source.kind == record::RecordingKind::kSession ? "visualizer session" : "run recording",
                      source.scenario.name, source.seed, source.commands.size(),
                      source.commands.size() == 1 ? " is" : "s are");

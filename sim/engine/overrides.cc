@@ -71,7 +71,8 @@ std::optional<std::string> set_in(config::ConfigMap& map, const Override& o, std
 std::optional<std::string> set_producer(config::ConfigMap& configs, std::vector<config::ConfigNote>& notes,
                                         const Override& o, std::string_view key, const std::string& where) {
   for (const auto& note : notes) {
-    if (note.severity == config::ConfigNote::Severity::kInfo && note.message.rfind("Idempotence will be disabled", 0) == 0) {
+    if (note.severity == config::ConfigNote::Severity::kInfo &&
+        note.message.rfind("Idempotence will be disabled", 0) == 0) {
       configs.erase("enable.idempotence");
     }
   }
@@ -87,8 +88,10 @@ std::optional<std::string> set_producer(config::ConfigMap& configs, std::vector<
 }
 
 std::string no_match(const Override& o, std::string_view scope) {
-  return o.error(o.target_pos(), fmt::format("the scenario has no {}{}", scope, o.name.empty() ? "" : " named '" + o.name + "'"),
-                 fmt::format("the name of a {} of the scenario", scope));
+  return o.error(
+      o.target_pos(),
+      fmt::format("the scenario has no {}{}", scope, o.name.empty() ? "" : " named '" + o.name + "'"),
+      fmt::format("the name of a {} of the scenario", scope));
 }
 
 // Configs an exactly-once processor sets itself (sim/engine/processor.h); Kafka Streams refuses to let
@@ -108,7 +111,8 @@ constexpr std::array<FixedConfig, 6> kFixedByProcessor{{
 }};
 
 constexpr std::string_view kProcessorKeys =
-    "a producer or consumer config, one prefixed producer. or consumer. (Kafka Streams), or commit.interval.ms";
+    "a producer or consumer config, one prefixed producer. or consumer. (Kafka Streams), or "
+    "commit.interval.ms";
 
 // Kafka Streams commit.interval.ms (LONG, at least 0): milliseconds, or a duration such as 50ms.
 std::optional<std::string> set_commit_interval(scenario::Scenario& s, const Override& o) {
@@ -139,7 +143,7 @@ std::optional<std::string> apply_processor(scenario::Scenario& s, const Override
   std::string_view key = o.key;
   bool to_producer = true;
   bool to_consumer = true;
-  // Kafka Streams: StreamsConfig.producerPrefix(key) = "producer." + key, consumerPrefix(key) = "consumer." + key.
+  // Kafka Streams: StreamsConfig.producerPrefix(key) is "producer." + key, consumerPrefix(key) "consumer." + key.
   if (key.starts_with("producer.")) {
     key.remove_prefix(9);
     to_consumer = false;
@@ -153,11 +157,15 @@ std::optional<std::string> apply_processor(scenario::Scenario& s, const Override
     const bool consumer_only = o.key.starts_with("consumer.");
     config::ConfigMap probe(consumer_only ? config::Scope::kConsumer : config::Scope::kProducer);
     const auto err = probe.set(key, o.value);
-    return o.error(o.key_pos, err ? err->what : fmt::format("unknown processor config '{}'", key), kProcessorKeys);
+    return o.error(o.key_pos, err ? err->what : fmt::format("unknown processor config '{}'", key),
+                   kProcessorKeys);
   }
   for (const FixedConfig& f : kFixedByProcessor) {
-    if (f.key == key && ((f.scope == config::Scope::kProducer && to_producer) || (f.scope == config::Scope::kConsumer && to_consumer))) {
-      return o.error(o.key_pos, fmt::format("the processor sets {} of its {} itself ({})", key, config::scope_name(f.scope), f.reason),
+    if (f.key == key && ((f.scope == config::Scope::kProducer && to_producer) ||
+                         (f.scope == config::Scope::kConsumer && to_consumer))) {
+      return o.error(o.key_pos,
+                     fmt::format("the processor sets {} of its {} itself ({})", key,
+                                 config::scope_name(f.scope), f.reason),
                      "another config");
     }
   }
@@ -167,7 +175,8 @@ std::optional<std::string> apply_processor(scenario::Scenario& s, const Override
     matched = true;
     if (to_producer) {
       std::vector<config::ConfigNote> notes;
-      if (auto e = set_producer(p.producer_configs, notes, o, key, "processor " + p.id + " producer")) return e;
+      if (auto e = set_producer(p.producer_configs, notes, o, key, "processor " + p.id + " producer"))
+        return e;
     }
     if (to_consumer) {
       if (auto e = set_in(p.consumer_configs, o, key, "processor " + p.id + " consumer")) return e;
@@ -182,7 +191,8 @@ constexpr std::string_view kScopes = "broker, topic, producer, consumer or proce
 
 std::optional<std::string> apply_override(scenario::Scenario& s, const std::string& text) {
   const std::optional<Override> parsed = split(text);
-  if (!parsed) return fmt::format("--set '{}': column 1: no key=value; expected [scope[/name]:]key=value", text);
+  if (!parsed)
+    return fmt::format("--set '{}': column 1: no key=value; expected [scope[/name]:]key=value", text);
   const Override& o = *parsed;
   const std::string& key = o.key;
   if (o.scope == "processor") return apply_processor(s, o);
@@ -192,17 +202,20 @@ std::optional<std::string> apply_override(scenario::Scenario& s, const std::stri
     if (!scope) return o.error(o.scope_pos, fmt::format("unknown scope '{}'", o.scope), kScopes);
     scopes.push_back(*scope);
   } else {
-    for (config::Scope sc : {config::Scope::kTopic, config::Scope::kBroker, config::Scope::kProducer, config::Scope::kConsumer}) {
+    for (config::Scope sc : {config::Scope::kTopic, config::Scope::kBroker, config::Scope::kProducer,
+                             config::Scope::kConsumer}) {
       if (config::find_config(sc, key) != nullptr) scopes.push_back(sc);
     }
     if (scopes.empty()) {
       return o.error(o.key_pos, fmt::format("unknown config '{}'", key),
                      "a Kafka broker, topic, producer or consumer config (or processor:KEY for a processor)");
     }
-    if (scopes.size() > 1 && scopes[0] == config::Scope::kTopic && scopes[1] == config::Scope::kBroker) scopes.resize(1);
+    if (scopes.size() > 1 && scopes[0] == config::Scope::kTopic && scopes[1] == config::Scope::kBroker)
+      scopes.resize(1);
     if (scopes.size() > 1) {
-      return o.error(o.key_pos, fmt::format("'{}' is a config of several scopes", key),
-                     fmt::format("a scope prefix such as {}:{}={}", config::scope_name(scopes[0]), key, o.value));
+      return o.error(
+          o.key_pos, fmt::format("'{}' is a config of several scopes", key),
+          fmt::format("a scope prefix such as {}:{}={}", config::scope_name(scopes[0]), key, o.value));
     }
   }
   const config::Scope scope = scopes.front();
@@ -236,7 +249,8 @@ std::optional<std::string> apply_override(scenario::Scenario& s, const std::stri
   }
   if (!matched) {
     std::string e = no_match(o, config::scope_name(scope));
-    if (o.scope.empty() && !s.processors.empty() && (scope == config::Scope::kProducer || scope == config::Scope::kConsumer)) {
+    if (o.scope.empty() && !s.processors.empty() &&
+        (scope == config::Scope::kProducer || scope == config::Scope::kConsumer)) {
       e += fmt::format(" (a processor's clients take processor[/id]:{}={})", key, o.value);
     }
     return e;

@@ -94,7 +94,8 @@ std::optional<int> RemoteDriver::server_exit_status() const {
 
 std::string RemoteDriver::describe_server_end() const {
   const std::string who = server_pid_ > 0 ? fmt::format("sim server (pid {})", server_pid_) : "sim server";
-  const std::string when = fmt::format("at sim time {} (event {})", format_time(state_.now_us), state_.events_executed);
+  const std::string when =
+      fmt::format("at sim time {} (event {})", format_time(state_.now_us), state_.events_executed);
   const std::optional<int> status = server_exit_status();
   if (status && WIFSIGNALED(*status)) {
     const int sig = WTERMSIG(*status);
@@ -102,7 +103,8 @@ std::string RemoteDriver::describe_server_end() const {
     return fmt::format("{} exited with signal {} ({}) {}", who, sig,
                        abbrev != nullptr ? "SIG" + std::string(abbrev) : std::string(::strsignal(sig)), when);
   }
-  if (status && WIFEXITED(*status)) return fmt::format("{} exited with status {} {}", who, WEXITSTATUS(*status), when);
+  if (status && WIFEXITED(*status))
+    return fmt::format("{} exited with status {} {}", who, WEXITSTATUS(*status), when);
   return fmt::format("{} closed its connection {} (no exit status from the server root)", who, when);
 }
 

@@ -583,7 +583,8 @@ void run_root(int session_fd, int control_fd) {
   if (pid == 0) {
     ::close(control_fd);
     if (sig_fd >= 0) ::close(sig_fd);
-    std::signal(SIGCHLD, SIG_IGN);  // the servers' checkpoints, explorers and middle processes: the kernel reaps
+    // The servers' checkpoints, explorers and middle processes are reaped by the kernel.
+    std::signal(SIGCHLD, SIG_IGN);
     ::sigprocmask(SIG_UNBLOCK, &chld, nullptr);
     run_first_server(session_fd);
   }

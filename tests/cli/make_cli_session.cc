@@ -17,7 +17,8 @@
 namespace {
 
 int usage(const std::string& why) {
-  std::fprintf(stderr, "make_cli_session: %s\nusage: make_cli_session SCENARIO OUT.sqlite [TIME=COMMAND]...\n",
+  std::fprintf(stderr,
+               "make_cli_session: %s\nusage: make_cli_session SCENARIO OUT.sqlite [TIME=COMMAND]...\n",
                why.c_str());
   return 2;
 }

@@ -67,7 +67,8 @@ TEST_CASE("a --set of processor:KEY without an id changes every processor") {
   CHECK(processor(s, "auditor").consumer_configs.get_long("max.poll.records") == 10);
 }
 
-TEST_CASE("an unprefixed key known to both clients reaches both and a producer. or consumer. prefix picks one") {
+TEST_CASE(
+    "an unprefixed key known to both clients reaches both and a producer. or consumer. prefix picks one") {
   scenario::Scenario s = parse();
   REQUIRE_FALSE(engine::apply_override(s, "processor/enricher:request.timeout.ms=7000").has_value());
   const auto& p = processor(s, "enricher");
@@ -89,16 +90,18 @@ TEST_CASE("commit.interval.ms sets the processor's transaction length in millise
   REQUIRE_FALSE(engine::apply_override(s, "processor:commit.interval.ms=2s").has_value());
   CHECK(processor(s, "enricher").commit_interval_us == 2'000'000);
   CHECK(error_of(s, "processor:commit.interval.ms=-1") ==
-        "--set 'processor:commit.interval.ms=-1': column 30: invalid commit.interval.ms '-1'; expected milliseconds "
+        "--set 'processor:commit.interval.ms=-1': column 30: invalid commit.interval.ms '-1'; expected "
+        "milliseconds "
         ">= 0 or a duration such as 100ms");
 }
 
 TEST_CASE("an unknown processor config is refused at the column of the key with a suggestion") {
   scenario::Scenario s = parse();
   const std::string e = error_of(s, "processor/enricher:transaction.timeout.msx=5");
-  CHECK(e.starts_with("--set 'processor/enricher:transaction.timeout.msx=5': column 20: unknown producer config "
-                      "'transaction.timeout.msx' (did you mean 'transaction.timeout.ms'?); expected a producer or "
-                      "consumer config"));
+  CHECK(e.starts_with(
+      "--set 'processor/enricher:transaction.timeout.msx=5': column 20: unknown producer config "
+      "'transaction.timeout.msx' (did you mean 'transaction.timeout.ms'?); expected a producer or "
+      "consumer config"));
   CHECK_THAT(error_of(s, "processor:consumer.linger.ms=5"),
              Catch::Contains("column 11: unknown consumer config 'linger.ms'"));
 }
@@ -106,10 +109,12 @@ TEST_CASE("an unknown processor config is refused at the column of the key with 
 TEST_CASE("a bad processor config value is refused at the column of the value and changes nothing") {
   scenario::Scenario s = parse();
   const scenario::Scenario before = s;
-  CHECK_THAT(error_of(s, "processor/enricher:transaction.timeout.ms=abc"),
-             Catch::StartsWith("--set 'processor/enricher:transaction.timeout.ms=abc': column 43: invalid value for "
-                               "transaction.timeout.ms (processor enricher producer); expected milliseconds"));
-  CHECK_THAT(error_of(s, "processor:max.poll.records=0"), Catch::Contains("column 28: invalid value for max.poll.records"));
+  CHECK_THAT(
+      error_of(s, "processor/enricher:transaction.timeout.ms=abc"),
+      Catch::StartsWith("--set 'processor/enricher:transaction.timeout.ms=abc': column 43: invalid value for "
+                        "transaction.timeout.ms (processor enricher producer); expected milliseconds"));
+  CHECK_THAT(error_of(s, "processor:max.poll.records=0"),
+             Catch::Contains("column 28: invalid value for max.poll.records"));
   CHECK(processor(s, "enricher").producer_configs == processor(before, "enricher").producer_configs);
   CHECK(processor(s, "enricher").consumer_configs == processor(before, "enricher").consumer_configs);
 }
@@ -122,20 +127,23 @@ TEST_CASE("a producer config that contradicts transactions is refused as Kafka's
 
 TEST_CASE("the configs a processor sets itself cannot be overridden") {
   scenario::Scenario s = parse();
-  for (const char* text : {"processor:transactional.id=x", "processor:enable.idempotence=false", "processor:group.id=x",
-                           "processor:isolation.level=read_uncommitted", "processor:enable.auto.commit=true"}) {
+  for (const char* text :
+       {"processor:transactional.id=x", "processor:enable.idempotence=false", "processor:group.id=x",
+        "processor:isolation.level=read_uncommitted", "processor:enable.auto.commit=true"}) {
     INFO(text);
     CHECK_THAT(error_of(s, text), Catch::Contains("column 11: the processor sets"));
   }
   // client.id: the producer's is the processor id; the consumer's is free.
-  CHECK_THAT(error_of(s, "processor:client.id=x"), Catch::Contains("the processor sets client.id of its producer"));
+  CHECK_THAT(error_of(s, "processor:client.id=x"),
+             Catch::Contains("the processor sets client.id of its producer"));
   CHECK_FALSE(engine::apply_override(s, "processor:consumer.client.id=reader").has_value());
 }
 
 TEST_CASE("an unknown processor id is refused at the column of the id") {
   scenario::Scenario s = parse();
   CHECK(error_of(s, "processor/nope:linger.ms=5") ==
-        "--set 'processor/nope:linger.ms=5': column 11: the scenario has no processor named 'nope'; expected the name "
+        "--set 'processor/nope:linger.ms=5': column 11: the scenario has no processor named 'nope'; expected "
+        "the name "
         "of a processor of the scenario");
 }
 
@@ -150,9 +158,11 @@ TEST_CASE("every --set error names a column") {
   scenario::Scenario s = parse();
   CHECK(error_of(s, "acks") == "--set 'acks': column 1: no key=value; expected [scope[/name]:]key=value");
   CHECK_THAT(error_of(s, "acks=2"), Catch::StartsWith("--set 'acks=2': column 6: invalid value for acks"));
-  CHECK_THAT(error_of(s, "team:acks=1"), Catch::Contains("column 1: unknown scope 'team'; expected broker, topic, "
-                                                         "producer, consumer or processor"));
-  CHECK_THAT(error_of(s, "topic/nope:retention.ms=1"), Catch::Contains("column 7: the scenario has no topic named 'nope'"));
+  CHECK_THAT(error_of(s, "team:acks=1"),
+             Catch::Contains("column 1: unknown scope 'team'; expected broker, topic, "
+                             "producer, consumer or processor"));
+  CHECK_THAT(error_of(s, "topic/nope:retention.ms=1"),
+             Catch::Contains("column 7: the scenario has no topic named 'nope'"));
   CHECK_THAT(error_of(s, "lingr.ms=1"), Catch::Contains("column 1: unknown config 'lingr.ms'"));
 }
 

@@ -106,7 +106,8 @@ TEST_CASE("a server killed before a request is noticed by that request and the r
   const std::string expected = expected_failure(*remote, server, "9 (SIGKILL)");
   REQUIRE(::kill(server, SIGKILL) == 0);
   remote->advance_to(sec_to_us(8), UINT64_MAX);  // EOF (or ECONNRESET) instead of an answer
-  for (int i = 0; i < 500 && remote->connected(); ++i) {  // a request sent before the kernel closed the socket
+  for (int i = 0; i < 500 && remote->connected();
+       ++i) {  // a request sent before the kernel closed the socket
     ::usleep(10'000);
     remote->advance_to(sec_to_us(8), UINT64_MAX);
   }
@@ -115,7 +116,8 @@ TEST_CASE("a server killed before a request is noticed by that request and the r
   CHECK(*remote->failure() == expected);
 }
 
-TEST_CASE("a server woken from a checkpoint by a backward seek is reported too (the root adopts every server)") {
+TEST_CASE(
+    "a server woken from a checkpoint by a backward seek is reported too (the root adopts every server)") {
   auto remote = open_remote();
   remote->advance_to(sec_to_us(7), UINT64_MAX);
   const pid_t first = remote->server_pid();
