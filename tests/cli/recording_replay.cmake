@@ -13,7 +13,7 @@ function(expect what exit regex)
   endif()
 endfunction()
 
-# A session of session.yaml (seed 4) that stops the producer at 2 s: produced >= 300 fails with it.
+# A session of session.yaml (seed 4) that stops the producer at 2 s: produced >= 200 fails with it.
 execute_process(COMMAND ${MAKE} ${SRC}/session.yaml ${DIR}/session.sqlite "2s=stop_producer checkout"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0 OR NOT out MATCHES "session trace hash ([0-9a-f]+)")
