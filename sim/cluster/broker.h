@@ -121,6 +121,7 @@ class Broker : public Node, public net::Endpoint {
  private:
   friend class GroupCoordinator;  // appends to __consumer_offsets through the leader path
   friend class TransactionCoordinator;  // appends to __transaction_state, writes markers, allocates ids
+  friend class InternalTopicWriter;  // the coordinators' appends to their internal topics
   struct DelayedProduce;
   struct DelayedMarkers;
   struct DelayedFetch;

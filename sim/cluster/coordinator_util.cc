@@ -53,11 +53,10 @@ void scan_log(PartitionLog& log, std::int64_t from, std::int64_t end,
 
 // ------------------------------------------------------------------------------ InternalTopicWriter
 
-InternalTopicWriter::InternalTopicWriter(Broker& broker, std::string_view topic, std::int64_t timeout_ms,
-                                         BrokerAccess access)
-    : broker_(broker), topic_(topic), timeout_ms_(timeout_ms), access_(std::move(access)) {
+InternalTopicWriter::InternalTopicWriter(Broker& broker, std::string_view topic, std::int64_t timeout_ms)
+    : broker_(broker), topic_(topic), timeout_ms_(timeout_ms) {
   KS_ASSERT(timeout_ms_ > 0);
-  KS_ASSERT(access_.replica && access_.appended);
+  KS_ASSERT(!topic_.empty());
 }
 
 InternalTopicWriter::~InternalTopicWriter() = default;
@@ -69,7 +68,8 @@ void InternalTopicWriter::reject(Done done, ErrorCode error) {
 std::int64_t InternalTopicWriter::append(Write w) {
   KS_ASSERT(w.done);
   const TopicPartition tp{topic_, w.partition};
-  Replica* r = access_.replica(tp);
+  auto hosted = broker_.replicas_.find(tp);
+  Replica* r = hosted == broker_.replicas_.end() ? nullptr : hosted->second.get();
   if (r == nullptr || r->role() != ReplicaRole::kLeader ||
       (w.leader_epoch && *w.leader_epoch != r->leader_epoch())) {
     reject(std::move(w.done), ErrorCode::kNotCoordinator);
@@ -97,8 +97,12 @@ std::int64_t InternalTopicWriter::append(Write w) {
   p.settled = std::move(w.settled);
   p.done = std::move(w.done);
   p.timeout = broker_.after(ms_to_us(timeout_ms_), [this, id] { finish(id, ErrorCode::kRequestTimedOut); });
-  // May complete the write at once (a single in-sync replica advances the HW here).
-  access_.appended(tp, *r, a.last_offset - a.base_offset + 1, batch.size());
+  // As Broker::handle_produce after a leader append. May complete the write at once (a single in-sync
+  // replica advances the HW here).
+  broker_.stats_.records_appended += static_cast<std::uint64_t>(a.last_offset - a.base_offset + 1);
+  broker_.stats_.bytes_appended += batch.size();
+  broker_.on_leader_append(tp);
+  if (r->maybe_advance_hw()) broker_.on_hw_advanced(tp);
   return a.base_offset;
 }
 

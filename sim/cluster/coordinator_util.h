@@ -71,6 +71,9 @@ using InternalRecords = std::vector<std::pair<std::vector<std::uint8_t>, std::op
 // applies its state there), then `done(error, base_offset)` runs in a later event (the answer). Errors are
 // already mapped by coordinator_append_error. A write that fails before anything is appended (not the
 // leader, wrong leader epoch, append error) gets only `done(error, -1)`, in a later event.
+// The append takes the Broker's own leader path (the writer is its friend): the leader replica hosted
+// here, then the bookkeeping of a produce append (stats, waking the followers' delayed fetches, advancing
+// the HW, which completes the write at once when the leader is the only in-sync replica).
 // Pending writes are kept by a monotonically increasing id (std::map: completion order is write order).
 // Lifecycle: owned by its coordinator; reset() on a broker crash drops every pending write unanswered (the
 // node's timers are gone with the crash).
@@ -78,14 +81,6 @@ class InternalTopicWriter {
  public:
   using Done = std::function<void(protocol::ErrorCode, std::int64_t base_offset)>;
   using Settled = std::function<void(protocol::ErrorCode)>;
-  // What a leader append needs from the Broker beyond its public API (the coordinators are its friends
-  // and fill these in): the replica of `tp` hosted here (nullptr when none), and the bookkeeping after a
-  // leader append of `records` records in `bytes` bytes (stats, purgatories, HW advance).
-  struct BrokerAccess {
-    std::function<Replica*(const protocol::TopicPartition& tp)> replica;
-    std::function<void(const protocol::TopicPartition& tp, Replica& r, std::int64_t records, std::size_t bytes)>
-        appended;
-  };
   struct Write {
     std::int32_t partition = 0;
     InternalRecords records;
@@ -95,7 +90,8 @@ class InternalTopicWriter {
     Done done;
   };
 
-  InternalTopicWriter(Broker& broker, std::string_view topic, std::int64_t timeout_ms, BrokerAccess access);
+  // REQUIRES: timeout_ms > 0. `broker` outlives the writer (its coordinators own their writers).
+  InternalTopicWriter(Broker& broker, std::string_view topic, std::int64_t timeout_ms);
   ~InternalTopicWriter();
   InternalTopicWriter(const InternalTopicWriter&) = delete;
   InternalTopicWriter& operator=(const InternalTopicWriter&) = delete;
@@ -127,7 +123,6 @@ class InternalTopicWriter {
   Broker& broker_;
   std::string topic_;
   std::int64_t timeout_ms_;
-  BrokerAccess access_;
   std::map<std::uint64_t, Pending> pending_;
   std::uint64_t next_id_ = 1;
 };

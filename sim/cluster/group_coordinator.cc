@@ -60,17 +60,7 @@ GroupCoordinator::GroupCoordinator(Broker& broker)
       rng_(broker.sim().rng(fmt::format("group_coordinator.{}", broker.broker_id()))),
       num_partitions_(broker.config().offsets_topic_num_partitions),
       initial_delay_ms_(broker.config().group_initial_rebalance_delay_ms),
-      writer_(broker, kOffsetsTopic, 5000,  // Kafka: offsets.commit.timeout.ms
-              {[this](const TopicPartition& tp) {
-                 auto it = broker_.replicas_.find(tp);
-                 return it == broker_.replicas_.end() ? nullptr : it->second.get();
-               },
-               [this](const TopicPartition& tp, Replica& r, std::int64_t records, std::size_t bytes) {
-                 broker_.stats_.records_appended += static_cast<std::uint64_t>(records);
-                 broker_.stats_.bytes_appended += bytes;
-                 broker_.on_leader_append(tp);
-                 if (r.maybe_advance_hw()) broker_.on_hw_advanced(tp);
-               }}) {}
+      writer_(broker, kOffsetsTopic, 5000) {}  // Kafka: offsets.commit.timeout.ms
 
 GroupCoordinator::~GroupCoordinator() = default;
 

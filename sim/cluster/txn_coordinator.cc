@@ -47,17 +47,7 @@ ErrorCode create_transaction_state_topic(Controller& controller, const BrokerCon
 TransactionCoordinator::TransactionCoordinator(Broker& broker)
     : broker_(broker),
       num_partitions_(broker.config().transaction_state_log_num_partitions),
-      writer_(broker, kTransactionStateTopic, 30000,  // Kafka: request.timeout.ms bounds the log append
-              {[this](const TopicPartition& tp) {
-                 auto it = broker_.replicas_.find(tp);
-                 return it == broker_.replicas_.end() ? nullptr : it->second.get();
-               },
-               [this](const TopicPartition& tp, Replica& r, std::int64_t records, std::size_t bytes) {
-                 broker_.stats_.records_appended += static_cast<std::uint64_t>(records);
-                 broker_.stats_.bytes_appended += bytes;
-                 broker_.on_leader_append(tp);
-                 if (r.maybe_advance_hw()) broker_.on_hw_advanced(tp);
-               }}) {}
+      writer_(broker, kTransactionStateTopic, 30000) {}  // Kafka: request.timeout.ms bounds the log append
 
 TransactionCoordinator::~TransactionCoordinator() = default;
 

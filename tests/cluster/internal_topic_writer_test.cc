@@ -43,14 +43,7 @@ struct WriterFixture {
     for (std::int32_t r : p.replicas) {
       if (r != p.leader) followers.push_back(r);
     }
-    // A test may not reach the Broker's private leader path (only the coordinators are its friends):
-    // the leader replica itself, and the HW advanced here after the append (followers advance it later).
-    writer.emplace(*leader, kTopic, timeout_ms,
-                   InternalTopicWriter::BrokerAccess{
-                       [this](const TopicPartition& tp) { return const_cast<cluster::Replica*>(leader->replica(tp)); },
-                       [](const TopicPartition&, cluster::Replica& r, std::int64_t, std::size_t) {
-                         r.maybe_advance_hw();
-                       }});
+    writer.emplace(*leader, kTopic, timeout_ms);
   }
 
   std::int64_t hw() const { return leader->replica(TopicPartition{kTopic, 0})->high_watermark(); }
