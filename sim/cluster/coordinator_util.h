@@ -23,7 +23,6 @@
 namespace kafkasim::cluster {
 
 class Broker;
-class Replica;
 
 // Kafka (GroupMetadataManager / TransactionStateManager): a failed append to the internal topic becomes
 // COORDINATOR_NOT_AVAILABLE (not enough replicas, timeout: retry), NOT_COORDINATOR (leadership moved: find
