@@ -15,6 +15,28 @@ namespace kafkasim::client {
 
 using protocol::ErrorCode;
 
+namespace {
+
+// What acknowledging a batch (complete_batch) and failing it (fail_batch) both do first: mark it done,
+// take it out of flight (with its sequence number) and out of its partition's queue. Returns false when
+// the batch had ended already. A template over the producer's private Batch, queues_ and
+// in_flight_sequences_ so that it needs no declaration in producer.h.
+template <typename BatchT, typename Queues, typename Sequences>
+bool end_batch(BatchT& b, Queues& queues, Sequences& in_flight_sequences, ProducerStats& stats) {
+  if (b.done) return false;
+  b.done = true;
+  if (b.in_flight) {
+    b.in_flight = false;
+    --stats.in_flight_batches;
+  }
+  if (b.base_sequence >= 0) in_flight_sequences[b.tp].erase(b.base_sequence);
+  auto& q = queues[b.tp];
+  q.erase(std::remove_if(q.begin(), q.end(), [&](const auto& p) { return p.get() == &b; }), q.end());
+  return true;
+}
+
+}  // namespace
+
 void Producer::handle_produce_response(Connection& c, const protocol::ProduceResponse& resp) {
   auto it = c.in_flight.find(resp.correlation_id);
   if (it == c.in_flight.end()) return;
@@ -38,15 +60,7 @@ void Producer::handle_produce_response(Connection& c, const protocol::ProduceRes
 }
 
 void Producer::complete_batch(Batch& b, std::int64_t base_offset) {
-  if (b.done) return;
-  b.done = true;
-  if (b.in_flight) {
-    b.in_flight = false;
-    --stats_.in_flight_batches;
-  }
-  if (b.base_sequence >= 0) in_flight_sequences_[b.tp].erase(b.base_sequence);
-  auto& q = queues_[b.tp];
-  q.erase(std::remove_if(q.begin(), q.end(), [&](const auto& p) { return p.get() == &b; }), q.end());
+  if (!end_batch(b, queues_, in_flight_sequences_, stats_)) return;
   std::int64_t offset = base_offset;
   for (const std::uint64_t rid : b.record_ids) {
     ++stats_.acked;
@@ -58,15 +72,7 @@ void Producer::complete_batch(Batch& b, std::int64_t base_offset) {
 }
 
 void Producer::fail_batch(Batch& b, ErrorCode error, const std::string& message) {
-  if (b.done) return;
-  b.done = true;
-  if (b.in_flight) {
-    b.in_flight = false;
-    --stats_.in_flight_batches;
-  }
-  if (b.base_sequence >= 0) in_flight_sequences_[b.tp].erase(b.base_sequence);
-  auto& q = queues_[b.tp];
-  q.erase(std::remove_if(q.begin(), q.end(), [&](const auto& p) { return p.get() == &b; }), q.end());
+  if (!end_batch(b, queues_, in_flight_sequences_, stats_)) return;
   for (const std::uint64_t rid : b.record_ids) {
     ++stats_.failed;
     --stats_.queued_records;
