@@ -14,6 +14,7 @@
 #include <backends/imgui_impl_opengl3.h>
 #include <imgui.h>
 
+#include "gui/atlas_textures.h"
 #include "gui/fonts.h"
 #include "gui/frame.h"
 #include "gui/gui_state.h"
@@ -202,12 +203,15 @@ int run_app(engine::Driver& driver, const AppOptions& options) {
   const int total_frames = options.bench ? options.bench_frames : options.frames;
   int exit_code = 0;
   AutoSave autosave;
+  auto atlas = std::make_unique<AtlasTextures>();
   for (int frame = 1; !glfwWindowShouldClose(window); ++frame) {
     const auto start = std::chrono::steady_clock::now();
     const std::clock_t cpu_start = std::clock();
     glfwPollEvents();
     refresh_look(state, fonts, look, /*backend_ready=*/frame > 1);
     ImGui_ImplOpenGL3_NewFrame();
+    atlas->update();
+    state.smooth_atlas = atlas->smooth();
     ImGui_ImplGlfw_NewFrame();
     if (fixed_step) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no stray hover tooltips in screenshots
     ImGui::NewFrame();
@@ -217,6 +221,10 @@ int run_app(engine::Driver& driver, const AppOptions& options) {
     autosave.update(*current, options, state);
     ImGui::Render();
     const auto rendered = std::chrono::steady_clock::now();
+    // The previous frame was submitted and flushed at the end of the last iteration: llvmpipe's
+    // rasterizer threads drew it while this thread ran the simulation and built this frame's panels.
+    // Swapping now waits for them (if still busy) and shows it; this frame is then drawn the same way.
+    if (frame > 1) glfwSwapBuffers(window);
     glfwGetFramebufferSize(window, &fb_w, &fb_h);
     glViewport(0, 0, fb_w, fb_h);
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];  // the tiled windows draw no background
@@ -231,9 +239,8 @@ int run_app(engine::Driver& driver, const AppOptions& options) {
         exit_code = 2;
       }
     }
-    glfwSwapBuffers(window);
+    glFlush();
     if (options.bench) {
-      glFinish();
       bench.frame_ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
       bench.cpu_ms.push_back(1000.0 * static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC);
       bench.ui_ms.push_back(std::chrono::duration<double, std::milli>(rendered - start).count());
@@ -241,8 +248,10 @@ int run_app(engine::Driver& driver, const AppOptions& options) {
     }
     if (last) break;
   }
+  glfwSwapBuffers(window);
   if (options.bench) print_bench(bench, fb_w, fb_h);
 
+  atlas.reset();
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();

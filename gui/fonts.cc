@@ -44,8 +44,11 @@ FontPaths find_fonts(const std::string& font_dir) {
 ImFont* load_fonts(ImGuiIO& io, const FontPaths& paths, float size_px) {
   io.Fonts->Clear();
   ImFontConfig config;
-  config.OversampleH = 2;
+  // Rasterized at the drawn size with whole-pixel advances, so a glyph's texels map 1:1 onto pixels
+  // and the atlas can be sampled nearest (gui/atlas_textures.h).
+  config.OversampleH = 1;
   config.OversampleV = 1;
+  config.PixelSnapH = true;
   ImFont* sans = nullptr;
   if (!paths.sans.empty()) sans = io.Fonts->AddFontFromFileTTF(paths.sans.c_str(), size_px, &config, kGlyphRanges);
   if (sans == nullptr) {

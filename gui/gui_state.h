@@ -122,6 +122,9 @@ struct GuiState {
   Palette palette = make_palette(ThemeKind::kDark);
   float font_size_px = 20.0f;
   ImFont* mono_font = nullptr;        // numbers and logs; nullptr: the current font
+  // The font atlas sampled linearly, for drawings with slanted lines (gui/atlas_textures.h); nullptr
+  // headless or before the first frame (then SmoothSampling changes nothing).
+  ImTextureID smooth_atlas = nullptr;
 
   // Lessons (File menu) and the path typed in "Open...".
   std::vector<Lesson> lessons;

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <map>
 #include <numbers>
+#include <optional>
 #include <set>
 
 #include <fmt/format.h>
@@ -395,6 +396,7 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
   const ImVec2 size(std::max(ImGui::GetContentRegionAvail().x, 50.0f), std::max(ImGui::GetContentRegionAvail().y, 50.0f));
   ImGui::InvisibleButton("##cluster_canvas", size, ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   ImDrawList* draw = ImGui::GetWindowDrawList();
+  std::optional<SmoothSampling> smooth(std::in_place, state);  // links, circles and dashes at every angle
   draw->PushClipRect(origin, ImVec2(origin.x + size.x, origin.y + size.y), true);
   const ClusterLayout layout = place_nodes(snap, origin, size, em);
   const auto& places = layout.places;
@@ -444,6 +446,7 @@ void draw_cluster_panel(const engine::Snapshot& snap, GuiState& state) {
     if (std::hypot(mouse.x - place.centre.x, mouse.y - place.centre.y) <= place.radius + em * 0.3f) hovered_broker = &b;
   }
   draw->PopClipRect();
+  smooth.reset();  // before the tooltips and menus (other windows)
 
   if (ImGui::IsItemHovered()) {
     if (hovered_broker != nullptr) {

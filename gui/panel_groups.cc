@@ -139,8 +139,11 @@ void lag_section(const engine::GroupView& g, TimeUs now_us, GuiState& state) {
   for (const auto& sample : g.lag_history) values.push_back(static_cast<float>(sample.total_lag));
   const std::string overlay = fmt::format("total lag {}", total);
   ImGui::PushStyleColor(ImGuiCol_PlotLines, total > 0 ? pal.warn : pal.good);
-  ImGui::PlotLines("##lag_plot", values.data(), static_cast<int>(values.size()), 0, overlay.c_str(), 0.0f, FLT_MAX,
-                   ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 3.2f));
+  {
+    SmoothSampling smooth(state);
+    ImGui::PlotLines("##lag_plot", values.data(), static_cast<int>(values.size()), 0, overlay.c_str(), 0.0f, FLT_MAX,
+                     ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 3.2f));
+  }
   ImGui::PopStyleColor();
   // Always sample, even with the table folded, so the per-partition plots have a history when opened.
   for (const auto& row : g.lag) {
@@ -174,6 +177,7 @@ void lag_section(const engine::GroupView& g, TimeUs now_us, GuiState& state) {
       const std::string key = fmt::format("{}/{}-{}", g.group_id, row.topic, row.partition);
       const LagTrace& trace = state.partition_lag[key];
       ImGui::PushID(key.c_str());
+      SmoothSampling smooth(state);
       ImGui::PlotLines("##lag", trace.lag.data(), static_cast<int>(trace.lag.size()), 0, nullptr, 0.0f, FLT_MAX,
                        ImVec2(ImGui::GetFontSize() * 8, ImGui::GetTextLineHeight()));
       ImGui::PopID();

@@ -206,4 +206,18 @@ void member_fault_items(const std::string& group, const engine::MemberView& m, G
   command_item(label.c_str(), c, m.alive, state);
 }
 
+SmoothSampling::SmoothSampling(const GuiState& state) {
+  ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  if (state.smooth_atlas == nullptr || atlas->TexID == state.smooth_atlas) return;
+  sharp_ = atlas->TexID;
+  atlas->TexID = state.smooth_atlas;  // ImDrawList::AddText checks the font's texture is the current one
+  ImGui::GetWindowDrawList()->PushTextureID(state.smooth_atlas);
+}
+
+SmoothSampling::~SmoothSampling() {
+  if (sharp_ == nullptr) return;
+  ImGui::GetWindowDrawList()->PopTextureID();
+  ImGui::GetIO().Fonts->TexID = sharp_;
+}
+
 }  // namespace kafkasim::gui

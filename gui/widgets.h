@@ -56,6 +56,21 @@ struct LegendEntry {
   ImU32 colour;
 };
 void legend_row(std::initializer_list<LegendEntry> entries);
+// While alive, the current window draws with the linearly sampled font atlas (GuiState::smooth_atlas):
+// for lines at any angle and circle outlines, whose anti-aliasing ImGui bakes into the atlas (text
+// inside the scope uses it too and looks as usual). Keep the scope to one window's own drawing: no
+// tooltips or popups inside.
+class SmoothSampling {
+ public:
+  explicit SmoothSampling(const GuiState& state);
+  ~SmoothSampling();
+  SmoothSampling(const SmoothSampling&) = delete;
+  SmoothSampling& operator=(const SmoothSampling&) = delete;
+
+ private:
+  ImTextureID sharp_ = nullptr;  // the atlas texture to restore; nullptr: nothing was changed
+};
+
 // Text in a colour given as ImU32.
 void text_coloured(ImU32 colour, const char* fmt, ...) IM_FMTARGS(2);
 

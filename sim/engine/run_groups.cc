@@ -341,25 +341,25 @@ void Run::add_group_views(Snapshot& s) const {
       v.state = coord == nullptr ? "Unknown (no coordinator)" : "Empty";
     }
     // Positions on the partition strips: each live member's fetch position and the committed offset.
+    std::vector<const client::Consumer*> live;
+    for (const Member& m : members_) {
+      if (m.group == group) live.push_back(m.consumer);
+    }
+    for (const auto& p : processors_) {
+      if (p->spec().group == group) live.insert(live.end(), p->consumers().begin(), p->consumers().end());
+    }
+    std::map<TopicPartition, std::int64_t> positions;  // the last live member listed wins, as before
+    for (const client::Consumer* c : live) {
+      if (!c->is_up()) continue;
+      for (const client::ConsumerPartitionView& cp : c->partitions()) positions[cp.tp] = cp.position;
+    }
     for (PartitionView& pv : s.partitions) {
       if (std::find(topics.begin(), topics.end(), pv.topic) == topics.end()) continue;
       GroupOffsetOnPartition go;
       go.group = group;
       const TopicPartition tp{pv.topic, pv.partition};
       if (auto it = committed.find(tp); it != committed.end()) go.committed = it->second;
-      std::vector<const client::Consumer*> live;
-      for (const Member& m : members_) {
-        if (m.group == group) live.push_back(m.consumer);
-      }
-      for (const auto& p : processors_) {
-        if (p->spec().group == group) live.insert(live.end(), p->consumers().begin(), p->consumers().end());
-      }
-      for (const client::Consumer* c : live) {
-        if (!c->is_up()) continue;
-        for (const client::ConsumerPartitionView& cp : c->partitions()) {
-          if (cp.tp == tp) go.position = cp.position;
-        }
-      }
+      if (auto it = positions.find(tp); it != positions.end()) go.position = it->second;
       pv.groups.push_back(go);
     }
     s.groups.push_back(std::move(v));
