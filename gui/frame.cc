@@ -50,12 +50,35 @@ float time_panel_height() {
          ImGui::GetTextLineHeightWithSpacing() * 2.7f + style.WindowPadding.y * 2;
 }
 
-// Fetches the latest events for the log when the run moved (throttled while playing).
+// Appends the events since the last fetch when the run only moved forward a little; false when that
+// cannot be known to be complete (then the caller fetches afresh).
+bool append_new_events(engine::Driver& driver, std::uint64_t events_executed, GuiState& state) {
+  std::vector<engine::EventView>& cache = state.event_cache;
+  if (state.event_cache_at == UINT64_MAX || events_executed < state.event_cache_at || cache.empty()) return false;
+  // One executed event traces a few events at most; ask for more than that and check the overlap.
+  const std::uint64_t want = 2 * (events_executed - state.event_cache_at) + 64;
+  if (want >= kEventLogFetchMax) return false;
+  const std::vector<engine::EventView> fresh = driver.recent_events(want, "");
+  const std::uint64_t last = cache.back().number;
+  if (fresh.empty() || fresh.front().number > last) return false;  // maybe a gap: more than `want` new events
+  for (const auto& e : fresh) {
+    if (e.number > last) cache.push_back(e);
+  }
+  if (cache.size() > kEventLogFetchMax) cache.erase(cache.begin(), cache.end() - static_cast<std::ptrdiff_t>(kEventLogFetchMax));
+  return true;
+}
+
+// Refreshes the events for the log when the run moved (throttled while playing).
 void refresh_events(engine::Driver& driver, std::uint64_t events_executed, GuiState& state) {
   ++state.frames_since_event_fetch;
   if (events_executed == state.event_cache_at) return;
   if (state.playing && state.frames_since_event_fetch < kEventFetchEveryFrames) return;
   state.frames_since_event_fetch = 0;
+  ++state.event_cache_version;
+  if (append_new_events(driver, events_executed, state)) {
+    state.event_cache_at = events_executed;
+    return;
+  }
   state.event_cache_at = events_executed;
   state.event_cache = driver.recent_events(kEventLogFetch, "");
   if (state.event_cache.size() >= kEventLogFetch && count_shown_kinds(state.event_cache, state) < kEventLogFew) {
@@ -114,13 +137,16 @@ void apply_actions(engine::Driver& driver, GuiState& state) {
         break;
       case ActionKind::kSeek:
         driver.seek(std::clamp<TimeUs>(action.time_us, 0, driver.duration_us()));
+        state.event_cache_at = UINT64_MAX;  // the log fetches the events around the new time afresh
         break;
       case ActionKind::kSeekEvent:
         driver.seek_event(action.event_number);
+        state.event_cache_at = UINT64_MAX;
         break;
       case ActionKind::kRunUntil:
         if (action.time_us <= driver.now_us()) {
           driver.seek(std::max<TimeUs>(action.time_us, 0));
+          state.event_cache_at = UINT64_MAX;
           state.playing = false;
         } else {
           state.run_until_us = std::min(action.time_us, driver.duration_us());

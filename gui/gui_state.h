@@ -71,6 +71,28 @@ struct LagTrace {
 inline constexpr std::size_t kLagTraceSamplesMax = 240;
 inline constexpr TimeUs kLagTraceStepUs = 100'000;
 
+// One row of the event log: the latest event (`index` into GuiState::event_cache) of a run of `count`
+// consecutive events of one kind, or of a run of consecutive events of hidden kinds (`hidden`; the run
+// starts at `first`; `summary` counts them by kind, filled when the row is first shown).
+struct EventRow {
+  std::size_t first = 0;
+  std::size_t index = 0;
+  std::size_t count = 1;
+  bool hidden = false;
+  std::string summary;
+};
+
+// What the event log derives from GuiState::event_cache and its filters, recomputed only when one of
+// them changed (not every frame: a log of 20,000 events costs a millisecond and a half to fold).
+struct EventLogRows {
+  std::uint64_t cache_version = UINT64_MAX;  // GuiState::event_cache_version it was made from
+  std::string filter;
+  std::set<std::string> hidden;
+  bool collapse = true;
+  std::vector<EventRow> rows;                      // the last kEventLogMax
+  std::map<std::string, std::size_t> kind_counts;  // every kind in the cache and every hidden one
+};
+
 // Trace kinds hidden from the event log until the user shows them (Kinds menu of the log): offset
 // commits and connection churn, thousands per second in a busy run (a broker down makes every client
 // reconnect), which would push everything else out of the log.
@@ -105,11 +127,14 @@ struct GuiState {
   // Event kinds the log leaves out; by default the routine chatter that floods it (kDefaultHiddenKinds).
   std::set<std::string> hidden_event_kinds{kDefaultHiddenKinds.begin(), kDefaultHiddenKinds.end()};
   bool collapse_repeats = true;       // consecutive events of one kind shown as one row "x N"
-  // The events the log shows, fetched from the Driver at most every kEventFetchEveryFrames frames while
-  // playing (every frame otherwise): the log cannot be read faster, and a fetch copies thousands of events.
+  // The events the log shows, refreshed at most every kEventFetchEveryFrames frames while playing
+  // (every frame otherwise): the log cannot be read faster. Moving forward, only the new events are
+  // fetched and appended; after a seek (or another run) the latest ones are fetched again.
   std::vector<engine::EventView> event_cache;
-  std::uint64_t event_cache_at = UINT64_MAX;  // events_executed when fetched
+  std::uint64_t event_cache_at = UINT64_MAX;  // events_executed when fetched; UINT64_MAX: fetch afresh
+  std::uint64_t event_cache_version = 0;      // bumped whenever event_cache changes
   int frames_since_event_fetch = 0;
+  EventLogRows event_rows;
   std::int32_t selected_broker = -1;
   std::string selected_group;         // with selected_member: the member a right-click menu is for
   std::string selected_member;

@@ -35,19 +35,10 @@ ImU32 event_colour(const std::string& kind, const Palette& pal) {
   return pal.text;
 }
 
-// A row of the log: the latest event (`index`) of a run of `count` consecutive events of one kind, or
-// of a run of consecutive events of hidden kinds (`hidden`; the run starts at `first`).
-struct Row {
-  std::size_t first = 0;
-  std::size_t index = 0;
-  std::size_t count = 1;
-  bool hidden = false;
-};
-
 // Rows shown: hidden kinds folded into one dim row per run, the rest passing the text filter, collapsed
 // when asked; the last kEventLogMax.
-std::vector<Row> shown_rows(const std::vector<engine::EventView>& events, GuiState& state) {
-  std::vector<Row> rows;
+std::vector<EventRow> shown_rows(const std::vector<engine::EventView>& events, GuiState& state) {
+  std::vector<EventRow> rows;
   rows.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
@@ -63,14 +54,33 @@ std::vector<Row> shown_rows(const std::vector<engine::EventView>& events, GuiSta
       ++rows.back().count;
       continue;
     }
-    rows.push_back(Row{i, i, 1, hidden});
+    rows.push_back(EventRow{i, i, 1, hidden, {}});
   }
   if (rows.size() > kEventLogMax) rows.erase(rows.begin(), rows.end() - static_cast<std::ptrdiff_t>(kEventLogMax));
   return rows;
 }
 
+// The rows and kind counts of the log, recomputed when the events or the filters changed.
+EventLogRows& log_rows(const std::vector<engine::EventView>& events, GuiState& state) {
+  EventLogRows& c = state.event_rows;
+  const std::string filter = state.event_filter.InputBuf;
+  if (c.cache_version == state.event_cache_version && c.filter == filter && c.hidden == state.hidden_event_kinds &&
+      c.collapse == state.collapse_repeats) {
+    return c;
+  }
+  c.cache_version = state.event_cache_version;
+  c.filter = filter;
+  c.hidden = state.hidden_event_kinds;
+  c.collapse = state.collapse_repeats;
+  c.rows = shown_rows(events, state);
+  c.kind_counts.clear();
+  for (const auto& e : events) ++c.kind_counts[e.kind];
+  for (const auto& kind : state.hidden_event_kinds) c.kind_counts.emplace(kind, 0);
+  return c;
+}
+
 // "net.connect x3,120, net.break x3,110, ..." for a run of hidden events, most frequent first.
-std::string hidden_summary(const std::vector<engine::EventView>& events, const Row& row) {
+std::string hidden_summary(const std::vector<engine::EventView>& events, const EventRow& row) {
   std::map<std::string, std::size_t> counts;
   for (std::size_t i = row.first; i <= row.index; ++i) ++counts[events[i].kind];
   std::vector<std::pair<std::size_t, std::string>> sorted;
@@ -82,10 +92,7 @@ std::string hidden_summary(const std::vector<engine::EventView>& events, const R
 }
 
 // The Kinds menu: every kind among the fetched events (and every hidden one) with its count.
-void kinds_menu(const std::vector<engine::EventView>& events, GuiState& state) {
-  std::map<std::string, std::size_t> counts;
-  for (const auto& e : events) ++counts[e.kind];
-  for (const auto& kind : state.hidden_event_kinds) counts.emplace(kind, 0);
+void kinds_menu(const std::map<std::string, std::size_t>& counts, GuiState& state) {
   std::size_t hidden_events = 0;
   for (const auto& [kind, n] : counts) hidden_events += state.hidden_event_kinds.count(kind) > 0 ? n : 0;
   const std::string label = state.hidden_event_kinds.empty()
@@ -124,12 +131,13 @@ void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& s
   state.event_filter.Draw("##event_filter", ImGui::GetFontSize() * 10);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("filter by kind or text; -word excludes, a,b matches either");
   ImGui::SameLine();
-  kinds_menu(events, state);
+  EventLogRows& derived = log_rows(events, state);
+  kinds_menu(derived.kind_counts, state);
   ImGui::SameLine();
   ImGui::Checkbox("collapse", &state.collapse_repeats);
   ImGui::SameLine();
   ImGui::Checkbox("follow", &state.follow_events);
-  const std::vector<Row> rows = shown_rows(events, state);
+  std::vector<EventRow>& rows = derived.rows;
   if (rows.empty() && !events.empty()) ImGui::TextDisabled("the latest %zu events are filtered out", events.size());
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
                                      ImGuiTableFlags_SizingFixedFit;
@@ -147,7 +155,7 @@ void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& s
   clipper.Begin(static_cast<int>(rows.size()));
   while (clipper.Step()) {
     for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
-      const Row& row = rows[static_cast<std::size_t>(r)];
+      EventRow& row = rows[static_cast<std::size_t>(r)];
       const auto& e = events[row.index];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -170,8 +178,8 @@ void draw_events_panel(const std::vector<engine::EventView>& events, GuiState& s
       if (row.hidden) {
         ImGui::TextDisabled("%zu hidden", row.count);
         ImGui::TableNextColumn();
-        const std::string summary = hidden_summary(events, row);
-        ImGui::TextDisabled("%s", summary.c_str());
+        if (row.summary.empty()) row.summary = hidden_summary(events, row);
+        ImGui::TextDisabled("%s", row.summary.c_str());
       } else {
         if (row.count > 1) {
           text_coloured(event_colour(e.kind, pal), "%s \u00D7%zu", e.kind.c_str(), row.count);

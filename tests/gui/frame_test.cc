@@ -71,6 +71,48 @@ TEST_CASE("a pushed command is applied to the driver and named in the status lin
   CHECK(driver.snapshot().brokers[1].status == engine::NodeStatus::kDown);
 }
 
+void expect_same_events(const std::vector<engine::EventView>& got, const std::vector<engine::EventView>& want) {
+  REQUIRE(got.size() == want.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    INFO("event " << i);
+    CHECK(got[i].number == want[i].number);
+    CHECK(got[i].kind == want[i].kind);
+    CHECK(got[i].details == want[i].details);
+  }
+}
+
+TEST_CASE("while playing the event log appends only the new events, the same as a fresh fetch") {
+  HeadlessImGui imgui(1920, 1080);
+  FakeDriver driver;
+  GuiState state;
+  driver.seek(2'000'000);
+  state.playing = true;
+  for (int i = 0; i < 40; ++i) imgui.frame([&] { run_frame(driver, state, 1.0 / 60); });
+  state.playing = false;
+  imgui.frame([&] { run_frame(driver, state, 1.0 / 60); });  // not playing: refreshed at once
+  REQUIRE(driver.now_us() > 2'500'000);
+  REQUIRE(state.event_cache.size() > 2000);
+  CHECK(state.event_cache.back().number == driver.snapshot().events_executed);
+  expect_same_events(state.event_cache, driver.recent_events(state.event_cache.size(), ""));
+}
+
+TEST_CASE("after a seek back the event log is fetched afresh") {
+  HeadlessImGui imgui(1920, 1080);
+  FakeDriver driver;
+  GuiState state;
+  driver.seek(3'000'000);
+  imgui.frame([&] { run_frame(driver, state, 1.0 / 60); });
+  Action seek;
+  seek.kind = ActionKind::kSeek;
+  seek.time_us = 1'000'000;
+  state.push(seek);
+  imgui.frame([&] { run_frame(driver, state, 1.0 / 60); });  // applies the seek after drawing
+  imgui.frame([&] { run_frame(driver, state, 1.0 / 60); });
+  REQUIRE_FALSE(state.event_cache.empty());
+  CHECK(state.event_cache.back().number <= driver.snapshot().events_executed);
+  expect_same_events(state.event_cache, driver.recent_events(kEventLogFetch, ""));
+}
+
 TEST_CASE("space toggles play, right steps one event, shift+right steps to the next notable event") {
   HeadlessImGui imgui(1920, 1080);
   FakeDriver driver;
