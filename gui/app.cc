@@ -94,11 +94,16 @@ void print_bench(const BenchSamples& b, int width, int height) {
   const std::vector<double>& cpu_ms = b.cpu_ms;
   std::vector<double> sorted = frame_ms;
   std::sort(sorted.begin(), sorted.end());
-  const double p90 = sorted.empty() ? 0 : sorted[std::min(sorted.size() - 1, sorted.size() * 9 / 10)];
+  auto percentile = [&sorted](std::size_t per_mille) {
+    return sorted.empty() ? 0.0 : sorted[std::min(sorted.size() - 1, sorted.size() * per_mille / 1000)];
+  };
+  const double p90 = percentile(900);
   const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
   std::printf("kafkasim-gui bench: median frame %.2f ms (p90 %.2f ms), median CPU %.2f ms per frame, "
               "over %zu frames at %dx%d\n",
               median_of(frame_ms), p90, median_of(cpu_ms), frame_ms.size(), width, height);
+  std::printf("p99 %.2f ms, worst %.2f ms (the history checker's refresh, once a simulated second, is the worst)\n",
+              percentile(990), sorted.empty() ? 0.0 : sorted.back());
   std::printf("of which simulation + panels (to ImGui::Render) %.2f ms median wall, rendering the rest; "
               "%.0f vertices per frame\n",
               median_of(b.ui_ms), median_of(b.vertices));

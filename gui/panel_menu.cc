@@ -142,7 +142,12 @@ void path_popup(const char* title, const char* prompt, const char* button, Actio
 
 void draw_main_menu(const engine::Snapshot& snap, GuiState& state) {
   const char* popup = nullptr;
-  if (ImGui::BeginMainMenuBar()) {
+  // The bar's window would fill its background under the bar's own fill: the frame is cleared with
+  // the window colour already (one full-width fill less for a software rasterizer).
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(0, 0, 0, 0));
+  const bool bar = ImGui::BeginMainMenuBar();
+  ImGui::PopStyleColor();
+  if (bar) {
     file_menu(state, popup);
     view_menu(state);
     faults_menu(snap, state);

@@ -181,7 +181,7 @@ void narration_row(const engine::Snapshot& snap, GuiState& state) {
   const float w = ImGui::GetContentRegionAvail().x;
   const float h = ImGui::GetTextLineHeightWithSpacing() * 1.6f;
   ImGui::GetWindowDrawList()->AddRectFilled(p, ImVec2(p.x + w, p.y + h),
-                                            with_alpha(state.palette.controller, 0.12f + 0.4f * flash), 4.0f);
+                                            with_alpha(state.palette.controller, 0.12f + 0.4f * flash));
   ImGui::PushTextWrapPos(p.x + w - ImGui::GetStyle().WindowPadding.x);
   ImGui::SetCursorScreenPos(ImVec2(p.x + 6, p.y + 2));
   text_coloured(state.palette.controller, "%s", format_time(snap.narration_us).c_str());
