@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "gui/layout.h"
 #include "gui/panels.h"
@@ -88,23 +89,45 @@ void refresh_events(engine::Driver& driver, std::uint64_t events_executed, GuiSt
 
 }  // namespace
 
+namespace {
+
+// Where one frame of play of `wall_dt_s` seconds goes: speed x wall time (the end of the run at max
+// speed), stopping at the next pause point and at "run until".
+TimeUs play_target(const engine::Driver& driver, const GuiState& state, double wall_dt_s) {
+  TimeUs target = driver.duration_us();
+  if (!state.max_speed) {
+    const double step_us = std::clamp(static_cast<double>(state.speed), 0.0, 1e6) * std::max(wall_dt_s, 0.0) * 1e6;
+    target = std::min(target, driver.now_us() + std::max<TimeUs>(1, std::llround(step_us)));
+  }
+  const TimeUs pause = driver.next_pause_point_us();
+  if (pause >= 0 && pause <= target) target = pause;
+  if (state.run_until_us >= 0 && state.run_until_us <= target) target = state.run_until_us;
+  return target;
+}
+
+// While playing: tells the driver where the next frame will go (this frame's duration as the estimate
+// of the next one), so a run in another process advances while this frame is drawn.
+void prefetch_next_frame(engine::Driver& driver, GuiState& state, double wall_dt_s) {
+  state.prefetched_target_us = -1;
+  if (!state.playing || driver.finished()) return;
+  state.prefetched_target_us = play_target(driver, state, wall_dt_s);
+  driver.prefetch_advance(state.prefetched_target_us, state.max_events_per_frame);
+}
+
+}  // namespace
+
 void advance_play(engine::Driver& driver, GuiState& state, double wall_dt_s) {
+  const TimeUs prefetched = std::exchange(state.prefetched_target_us, -1);
   if (!state.playing) return;
   if (driver.finished()) {
     state.playing = false;
     return;
   }
-  const TimeUs now = driver.now_us();
-  TimeUs target = driver.duration_us();
-  if (!state.max_speed) {
-    const double step_us = std::clamp(static_cast<double>(state.speed), 0.0, 1e6) * std::max(wall_dt_s, 0.0) * 1e6;
-    target = std::min(target, now + std::max<TimeUs>(1, std::llround(step_us)));
-  }
+  // The target announced at the end of the last frame, if any: the driver may have reached it already.
+  const TimeUs target = prefetched >= 0 ? prefetched : play_target(driver, state, wall_dt_s);
   const TimeUs pause = driver.next_pause_point_us();
   const bool stop_at_pause = pause >= 0 && pause <= target;
-  if (stop_at_pause) target = pause;
   const bool stop_at_until = state.run_until_us >= 0 && state.run_until_us <= target;
-  if (stop_at_until) target = state.run_until_us;
   driver.advance_to(target, state.max_events_per_frame);
   const TimeUs reached = driver.now_us();
   if (stop_at_pause && reached >= pause) {
@@ -209,6 +232,7 @@ void run_frame(engine::Driver& driver, GuiState& state, double wall_dt_s) {
     }
   }
   apply_actions(driver, state);
+  prefetch_next_frame(driver, state, wall_dt_s);
 }
 
 }  // namespace kafkasim::gui

@@ -115,6 +115,7 @@ struct GuiState {
   TimeUs run_until_us = -1;           // "run until": pause when sim time reaches it; -1 none
   float run_until_s_input = 10.0f;
   TimeUs paused_at_pause_point_us = -1;  // the pause point that stopped play last, shown in the bar
+  TimeUs prefetched_target_us = -1;      // where the driver was told the next frame goes (-1: nowhere)
 
   // Narration: the latest text stays on screen; a new one flashes.
   TimeUs narration_seen_us = -1;

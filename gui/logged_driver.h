@@ -30,6 +30,9 @@ class LoggedDriver : public engine::Driver {
   LoggedDriver(std::unique_ptr<engine::Driver> inner, RunOrigin origin, std::vector<engine::TimedCommand> initial = {});
 
   void advance_to(TimeUs until_us, std::uint64_t max_events) override { inner_->advance_to(until_us, max_events); }
+  void prefetch_advance(TimeUs until_us, std::uint64_t max_events) override {
+    inner_->prefetch_advance(until_us, max_events);
+  }
   bool step_event() override { return inner_->step_event(); }
   bool step_notable() override { return inner_->step_notable(); }
   void seek(TimeUs time_us) override { inner_->seek(time_us); }

@@ -43,6 +43,15 @@ class Driver {
   // The next scenario pause point after now, or -1. The GUI pauses when play reaches it.
   virtual TimeUs next_pause_point_us() const = 0;
 
+  // A hint from play mode at the end of a frame: the next call will be advance_to(until_us, max_events).
+  // A driver whose run lives in another process (RemoteDriver) sends that request and the snapshot
+  // request now, so the run advances while the caller draws; the next advance_to with the same
+  // arguments only collects the answers (any other call collects them first). Default: nothing.
+  virtual void prefetch_advance(TimeUs until_us, std::uint64_t max_events) {
+    (void)until_us;
+    (void)max_events;
+  }
+
   virtual const Snapshot& snapshot() = 0;                  // refreshed lazily after any change
   virtual const std::vector<TimelineMark>& marks() const = 0;
   // The latest `max` events (oldest first), optionally those whose kind starts with `kind_prefix`.

@@ -71,6 +71,34 @@ TEST_CASE("a pushed command is applied to the driver and named in the status lin
   CHECK(driver.snapshot().brokers[1].status == engine::NodeStatus::kDown);
 }
 
+// Records what play mode announces and then asks for.
+class PrefetchSpy : public FakeDriver {
+ public:
+  void advance_to(TimeUs until_us, std::uint64_t max_events) override {
+    advanced.push_back(until_us);
+    FakeDriver::advance_to(until_us, max_events);
+  }
+  void prefetch_advance(TimeUs until_us, std::uint64_t) override { announced.push_back(until_us); }
+  std::vector<TimeUs> advanced;
+  std::vector<TimeUs> announced;
+};
+
+TEST_CASE("while playing each frame announces where the next goes, and the next frame goes there") {
+  HeadlessImGui imgui(1920, 1080);
+  PrefetchSpy driver;
+  GuiState state;
+  driver.seek(7'900'000);  // the fake's pause point is at 8 s
+  state.playing = true;
+  state.speed = 3.0f;
+  for (int i = 0; i < 4; ++i) imgui.frame([&] { run_frame(driver, state, 0.02); });
+  // The first frame goes to 7.9 s + 3 x 20 ms = 7.96 s and announces the next, which would pass the pause
+  // point at 8 s: 8 s; the second goes there and play stops without announcing more.
+  CHECK(driver.announced == std::vector<TimeUs>{8'000'000});
+  CHECK(driver.advanced == std::vector<TimeUs>{7'960'000, 8'000'000});
+  CHECK_FALSE(state.playing);
+  CHECK(state.prefetched_target_us == -1);
+}
+
 void expect_same_events(const std::vector<engine::EventView>& got, const std::vector<engine::EventView>& want) {
   REQUIRE(got.size() == want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
