@@ -158,6 +158,7 @@ void handle_app_requests(GuiState& state, const AppOptions& options, GLFWwindow*
     state.assignment_seen.clear();
     state.event_cache_at = UINT64_MAX;
     state.status_line = "opened " + request.path;
+    state.driver_failure.clear();
   }
   state.app_requests.clear();
 }

@@ -108,6 +108,7 @@ TimeUs play_target(const engine::Driver& driver, const GuiState& state, double w
 // While playing: tells the driver where the next frame will go (this frame's duration as the estimate
 // of the next one), so a run in another process advances while this frame is drawn.
 void prefetch_next_frame(engine::Driver& driver, GuiState& state, double wall_dt_s) {
+  driver.hold_background_work(state.playing);
   state.prefetched_target_us = -1;
   if (!state.playing || driver.finished()) return;
   state.prefetched_target_us = play_target(driver, state, wall_dt_s);
@@ -187,6 +188,12 @@ void apply_actions(engine::Driver& driver, GuiState& state) {
 
 void run_frame(engine::Driver& driver, GuiState& state, double wall_dt_s) {
   state.wall_time_s += wall_dt_s;
+  if (state.driver_failure.empty()) {
+    if (const auto failure = driver.failure()) {
+      state.driver_failure = *failure;
+      state.playing = false;
+    }
+  }
   handle_keys(state);
   advance_play(driver, state, wall_dt_s);
 

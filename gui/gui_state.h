@@ -116,6 +116,7 @@ struct GuiState {
   float run_until_s_input = 10.0f;
   TimeUs paused_at_pause_point_us = -1;  // the pause point that stopped play last, shown in the bar
   TimeUs prefetched_target_us = -1;      // where the driver was told the next frame goes (-1: nowhere)
+  std::string driver_failure;            // Driver::failure(): the run cannot go on (shown in the menu bar)
 
   // Narration: the latest text stays on screen; a new one flashes.
   TimeUs narration_seen_us = -1;

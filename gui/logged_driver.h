@@ -7,6 +7,7 @@
 // kafkasim-gui replay. Everything else is forwarded to the wrapped Driver, which it owns.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ class LoggedDriver : public engine::Driver {
   void prefetch_advance(TimeUs until_us, std::uint64_t max_events) override {
     inner_->prefetch_advance(until_us, max_events);
   }
+  void hold_background_work(bool hold) override { inner_->hold_background_work(hold); }
+  std::optional<std::string> failure() const override { return inner_->failure(); }
   bool step_event() override { return inner_->step_event(); }
   bool step_notable() override { return inner_->step_notable(); }
   void seek(TimeUs time_us) override { inner_->seek(time_us); }

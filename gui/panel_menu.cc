@@ -155,7 +155,10 @@ void draw_main_menu(const engine::Snapshot& snap, GuiState& state) {
     const std::string title = fmt::format("{}   seed {}", snap.scenario_name, snap.seed);
     ImGui::SameLine(0, ImGui::GetFontSize() * 2);
     ImGui::TextUnformatted(title.c_str());
-    if (!state.status_line.empty()) {
+    if (!state.driver_failure.empty()) {
+      ImGui::SameLine(0, ImGui::GetFontSize() * 2);
+      text_coloured(state.palette.bad, "the simulation stopped: %s", state.driver_failure.c_str());
+    } else if (!state.status_line.empty()) {
       ImGui::SameLine(0, ImGui::GetFontSize() * 2);
       text_coloured(state.palette.warn, "%s", state.status_line.c_str());
     }

@@ -5,6 +5,7 @@
 // Seeking backwards works by snapshots plus deterministic re-execution: the run is replayed from the
 // nearest checkpoint with the same seed and the same commands, so the past is reproduced exactly.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,16 @@ class Driver {
     (void)until_us;
     (void)max_events;
   }
+
+  // Play mode says it is running (true) or stopped (false), every frame. A driver with background work
+  // that competes for the CPU (RemoteDriver's explorer, which runs ahead for fast seeks) holds it while
+  // play runs, so frames come on time, and resumes it when play stops. Default: nothing.
+  virtual void hold_background_work(bool hold) { (void)hold; }
+
+  // Why the run stands still when it can no longer go on (RemoteDriver: its sim server process died, e.g.
+  // "sim server (pid 4242) exited with signal 9 (SIGKILL) at sim time 12.400s (event 3084)"); nullopt
+  // while all is well. Cheap enough to call every frame.
+  virtual std::optional<std::string> failure() const { return std::nullopt; }
 
   virtual const Snapshot& snapshot() = 0;                  // refreshed lazily after any change
   virtual const std::vector<TimelineMark>& marks() const = 0;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -124,9 +125,17 @@ void RemoteDriver::start_explorer() {
   codec::Reader r(answer);
   explorer_pid_ = static_cast<pid_t>(r.i64());
   explorer_fd_ = sv[0];
+  if (hold_explorer_ && explorer_pid_ > 0) ::kill(explorer_pid_, SIGSTOP);
+}
+
+void RemoteDriver::hold_background_work(bool hold) {
+  if (hold == hold_explorer_) return;
+  hold_explorer_ = hold;
+  if (explorer_fd_ >= 0 && explorer_pid_ > 0) ::kill(explorer_pid_, hold ? SIGSTOP : SIGCONT);
 }
 
 void RemoteDriver::stop_explorer() const {
+  if (explorer_fd_ >= 0 && explorer_pid_ > 0 && hold_explorer_) ::kill(explorer_pid_, SIGCONT);  // to see the hang-up
   if (explorer_fd_ >= 0) ::close(explorer_fd_);  // the explorer sees the hang-up within 1 s of sim time
   explorer_fd_ = -1;
   explorer_pid_ = -1;
@@ -151,10 +160,14 @@ void RemoteDriver::drain_explorer(bool block) const {
   }
 }
 
-void RemoteDriver::wait_explored() { drain_explorer(true); }
+void RemoteDriver::wait_explored() {
+  hold_background_work(false);  // a held explorer would never arrive
+  drain_explorer(true);
+}
 
 bool RemoteDriver::call(int fd, Op op, const std::string& payload, Op expect, std::string& answer,
                         const std::vector<int>& fds) const {
+  collect_prefetch();  // the answers come in request order
   drain_explorer(false);
   if (fd < 0 || !server::send_frame(fd, op, payload, fds)) return false;
   return receive(fd, expect, answer);
@@ -213,7 +226,7 @@ void RemoteDriver::drop_checkpoint(std::size_t index) const {
   checkpoints_.erase(checkpoints_.begin() + static_cast<std::ptrdiff_t>(index));
 }
 
-bool RemoteDriver::read_state(const std::string& answer) {
+bool RemoteDriver::read_state(const std::string& answer) const {
   server::StateReply st;
   if (!server::decode_state(answer, st)) return false;
   marks_.resize(std::min<std::size_t>(marks_.size(), st.marks_kept));
@@ -232,14 +245,48 @@ bool RemoteDriver::request_state(Op op, const std::string& payload) {
   return false;
 }
 
+void RemoteDriver::prefetch_advance(TimeUs until_us, std::uint64_t max_events) {
+  collect_prefetch();
+  if (server_fd_ < 0 || state_.finished) return;
+  drain_explorer(false);
+  codec::Writer w;
+  w.i64(until_us);
+  w.u64(max_events);
+  if (!server::send_frame(server_fd_, Op::kAdvance, w.bytes()) || !server::send_frame(server_fd_, Op::kSnapshot, {})) {
+    lose_server();
+    return;
+  }
+  prefetch_ = Prefetch{until_us, max_events};
+}
+
+void RemoteDriver::collect_prefetch() const {
+  if (!prefetch_) return;
+  prefetch_.reset();
+  std::string answer;
+  if (!receive(server_fd_, Op::kState, answer) || !read_state(answer) ||
+      !receive(server_fd_, Op::kSnapshotReply, answer)) {
+    lose_server();
+    return;
+  }
+  codec::Reader r(answer);
+  Snapshot s;
+  codec::decode(r, s);
+  if (!r.ok()) return;  // snapshot() asks again
+  snapshot_ = std::move(s);
+  snapshot_valid_ = true;
+}
+
 void RemoteDriver::advance_to(TimeUs until_us, std::uint64_t max_events) {
+  const bool announced = prefetch_ && prefetch_->until_us == until_us && prefetch_->max_events == max_events;
+  collect_prefetch();
+  if (announced) return;  // the server went there while the last frame was drawn
   codec::Writer w;
   w.i64(until_us);
   w.u64(max_events);
   request_state(Op::kAdvance, w.bytes());
 }
 
-bool RemoteDriver::step_event() { return request_state(Op::kStepEvent, {}) && state_.ok; }
+bool RemoteDriver::step_event() { return request_state(Op::kStepEvent, {}) && state_.ok; }  // call() collects a prefetch
 bool RemoteDriver::step_notable() { return request_state(Op::kStepNotable, {}) && state_.ok; }
 
 bool RemoteDriver::wake(std::size_t index, Op op, const std::string& payload) {
@@ -265,6 +312,7 @@ bool RemoteDriver::wake(std::size_t index, Op op, const std::string& payload) {
 }
 
 void RemoteDriver::seek(TimeUs time_us) {
+  collect_prefetch();  // before the server may be replaced by a checkpoint
   if (server_fd_ < 0) return;  // stands still after a failure (a checkpoint would start a server again)
   codec::Writer w;
   w.i64(time_us);
@@ -283,6 +331,7 @@ void RemoteDriver::seek(TimeUs time_us) {
 }
 
 void RemoteDriver::seek_event(std::uint64_t event_number) {
+  collect_prefetch();
   if (server_fd_ < 0) return;
   codec::Writer w;
   w.u64(event_number);
@@ -300,6 +349,7 @@ void RemoteDriver::seek_event(std::uint64_t event_number) {
 }
 
 void RemoteDriver::apply(const Command& command) {
+  collect_prefetch();  // the command applies at the event boundary the announced advance reached
   if (state_.finished || server_fd_ < 0) return;  // as Session::apply: the run is over
   stop_explorer();  // it explores a future that no longer happens
   const std::uint64_t at = state_.events_executed;
@@ -316,6 +366,7 @@ void RemoteDriver::apply(const Command& command) {
 }
 
 const Snapshot& RemoteDriver::snapshot() {
+  collect_prefetch();
   if (snapshot_valid_) return snapshot_;
   std::string answer;
   if (call(server_fd_, Op::kSnapshot, {}, Op::kSnapshotReply, answer)) {

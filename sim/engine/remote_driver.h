@@ -4,7 +4,9 @@
 // a second (docs/benchmarks.md, "Seeking"). Same behaviour as an in-process Session (tests compare them).
 //
 // Lifecycle: open() spawns the server root and starts the run; every Driver call is one synchronous
-// request over a socket (snapshot() and recent_events() are cached until the run changes); the destructor
+// request over a socket (snapshot() and recent_events() are cached until the run changes), except
+// prefetch_advance(), which sends an advance and a snapshot request and returns: the server runs them
+// while the GUI draws its frame, and the next call reads both answers first; the destructor
 // closes every socket (the server, its checkpoints and the root exit on EOF) and reaps the root.
 //
 // A dead server (killed, crashed on an assertion, out of memory) is a value, never an exception or a hang:
@@ -48,6 +50,11 @@ class RemoteDriver : public Driver {
   RemoteDriver& operator=(const RemoteDriver&) = delete;
 
   void advance_to(TimeUs until_us, std::uint64_t max_events) override;
+  // Sends the advance and the snapshot request without waiting: the server runs while the caller draws.
+  void prefetch_advance(TimeUs until_us, std::uint64_t max_events) override;
+  // Stops the explorer (SIGSTOP) while play runs, continues it (SIGCONT) after: on two cores it took a
+  // quarter of the CPU the frames need. Backward seeks meanwhile use the server's own checkpoints.
+  void hold_background_work(bool hold) override;
   bool step_event() override;
   bool step_notable() override;
   void seek(TimeUs time_us) override;
@@ -75,6 +82,7 @@ class RemoteDriver : public Driver {
   std::vector<pid_t> process_ids() const;
   // An explorer is still running ahead (its checkpoints arrive between requests).
   bool exploring() const { return explorer_fd_ >= 0; }
+  pid_t explorer_pid() const { return explorer_pid_; }  // -1 when none
   // Blocks until the explorer has reached the end of the run (or stopped), taking its checkpoints.
   void wait_explored();
   // False once the server connection failed (the Driver then stands still).
@@ -84,7 +92,7 @@ class RemoteDriver : public Driver {
   // the server answers. Between requests it checks the server's socket without blocking, so a GUI can call
   // it every frame and show the text in its status bar; the first time it reports a failure it may wait up
   // to 2 s (wall time) for the root's exit notice.
-  std::optional<std::string> failure() const;
+  std::optional<std::string> failure() const override;
   // Events executed as of the last answer.
   std::uint64_t events_executed() const { return state_.events_executed; }
   // The current server's pid (-1 before its first answer).
@@ -97,7 +105,9 @@ class RemoteDriver : public Driver {
             const std::vector<int>& fds = {}) const;
   bool receive(int fd, server::Op expect, std::string& answer) const;
   bool request_state(server::Op op, const std::string& payload);
-  bool read_state(const std::string& answer);
+  bool read_state(const std::string& answer) const;
+  // Reads the answers to a prefetch_advance (the state, then the snapshot), if one is outstanding.
+  void collect_prefetch() const;
   void add_checkpoint(const std::string& notice, int fd) const;
   void drop_checkpoint(std::size_t index) const;
   // Closes the server's socket on purpose (a wake replaces the server; the destructor).
@@ -124,12 +134,20 @@ class RemoteDriver : public Driver {
   mutable pid_t server_pid_ = -1;
   mutable int explorer_fd_ = -1;
   mutable pid_t explorer_pid_ = -1;
-  server::StateReply state_;
-  std::vector<TimelineMark> marks_;
+  // The answers below are cached copies of the server's; a prefetch's answers are read by whichever call
+  // comes next, const or not, hence mutable.
+  mutable server::StateReply state_;
+  mutable std::vector<TimelineMark> marks_;
   Session::CommandLog commands_;
   mutable std::vector<Checkpoint> checkpoints_;  // by event number
-  Snapshot snapshot_;
-  bool snapshot_valid_ = false;
+  mutable Snapshot snapshot_;
+  mutable bool snapshot_valid_ = false;
+  struct Prefetch {
+    TimeUs until_us = 0;
+    std::uint64_t max_events = 0;
+  };
+  mutable std::optional<Prefetch> prefetch_;  // an advance + snapshot sent, answers not read yet
+  bool hold_explorer_ = false;                 // play runs: the explorer is kept stopped
   mutable std::string error_;
   mutable std::optional<std::string> failure_;
   mutable std::vector<server::ExitNotice> exits_;  // the root's notices read so far

@@ -255,3 +255,43 @@ TEST_CASE("when the GUI process dies its servers and checkpoints exit") {
   CHECK(pids.size() >= 4);
   CHECK(all_ended(pids));
 }
+
+TEST_CASE("play through prefetched frames equals play through plain advances, snapshot for snapshot") {
+  auto prefetching = open_remote();
+  auto plain = open_remote();
+  TimeUs t = 0;
+  for (int frame = 0; frame < 40; ++frame) {
+    t += 16667 * 4;
+    prefetching->advance_to(t, 2000);  // announced last frame (but the first): only collects the answers
+    plain->advance_to(t, 2000);
+    REQUIRE(bytes_of(prefetching->snapshot()) == bytes_of(plain->snapshot()));
+    prefetching->prefetch_advance(t + 16667 * 4, 2000);
+  }
+  // A call other than the announced advance reads the outstanding answers first.
+  plain->advance_to(t + 16667 * 4, 2000);
+  CHECK(prefetching->now_us() == t);  // not read yet
+  prefetching->seek(at(1));
+  plain->seek(at(1));
+  CHECK(bytes_of(prefetching->snapshot()) == bytes_of(plain->snapshot()));
+}
+
+TEST_CASE("a held explorer is stopped while play runs and continues after") {
+  auto remote = open_remote(40, /*explore=*/true);
+  REQUIRE(remote->exploring());
+  const auto state_of = [](pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(stat, line);
+    const auto paren = line.rfind(')');
+    return paren == std::string::npos || paren + 2 >= line.size() ? '?' : line[paren + 2];
+  };
+  const pid_t explorer = remote->explorer_pid();
+  REQUIRE(explorer > 0);
+  remote->hold_background_work(true);
+  char s = '?';
+  for (int i = 0; i < 200 && (s = state_of(explorer)) != 'T' && s != 'Z' && s != '?'; ++i) ::usleep(5000);
+  CHECK((s == 'T' || s == 'Z' || s == '?'));  // stopped (or already at the end of the run)
+  remote->hold_background_work(false);
+  remote->wait_explored();  // would never return with the explorer still stopped
+  CHECK_FALSE(remote->exploring());
+}

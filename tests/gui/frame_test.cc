@@ -99,6 +99,22 @@ TEST_CASE("while playing each frame announces where the next goes, and the next 
   CHECK(state.prefetched_target_us == -1);
 }
 
+TEST_CASE("a driver that can no longer go on stops play and says why in the menu bar") {
+  HeadlessImGui imgui(1920, 1080);
+  struct Failing : FakeDriver {
+    std::optional<std::string> failure() const override { return text; }
+    std::optional<std::string> text;
+  } driver;
+  GuiState state;
+  state.playing = true;
+  imgui.frame([&] { run_frame(driver, state, 0.02); });
+  CHECK(state.playing);
+  driver.text = "sim server (pid 7) exited with signal 9 (SIGKILL) at sim time 1.000s (event 1000)";
+  imgui.frame([&] { run_frame(driver, state, 0.02); });
+  CHECK_FALSE(state.playing);
+  CHECK(state.driver_failure == *driver.text);
+}
+
 void expect_same_events(const std::vector<engine::EventView>& got, const std::vector<engine::EventView>& want) {
   REQUIRE(got.size() == want.size());
   for (std::size_t i = 0; i < got.size(); ++i) {
