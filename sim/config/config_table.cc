@@ -94,6 +94,8 @@ std::vector<ConfigDef> build_table() {
       ms32("transaction.max.timeout.ms", B, "900000", 1, "Largest transaction.timeout.ms a producer may ask."),
       ms32("transactional.id.expiration.ms", B, "604800000", 1,
            "A transactional id without activity for this long expires."),
+      ms32("transaction.remove.expired.transaction.cleanup.interval.ms", B, "3600000", 1,
+           "How often expired transactional ids are removed."),
       ms32("transaction.abort.timed.out.transaction.cleanup.interval.ms", B, "10000", 1,
            "How often timed-out transactions are aborted."),
       ms32("producer.id.expiration.ms", B, "86400000", 1,

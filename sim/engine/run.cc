@@ -4,6 +4,7 @@
 #include "sim/cluster/group_coordinator.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -84,6 +85,9 @@ cluster::TopicConfig Run::topic_config(const scenario::TopicSpec& spec) const {
                                                   : fmt::format("{}", fmt::join(b.get_list("log.cleanup.policy"), ","));
   c.delete_retention_ms = pick_long("delete.retention.ms", "log.cleaner.delete.retention.ms");
   c.min_compaction_lag_ms = t.get_long("min.compaction.lag.ms");
+  c.min_cleanable_dirty_ratio_permille = static_cast<std::int32_t>(std::llround(
+      1000 * (t.contains("min.cleanable.dirty.ratio") ? t.get_double("min.cleanable.dirty.ratio")
+                                                      : b.get_double("log.cleaner.min.cleanable.ratio"))));
   c.flush_messages = pick_long("flush.messages", "log.flush.interval.messages");
   c.flush_ms = pick_long("flush.ms", "log.flush.interval.ms");
   c.log_append_time = (t.contains("message.timestamp.type") ? t.get_string("message.timestamp.type")
@@ -124,6 +128,11 @@ void Run::build() {
   broker_config_.replica_fetch_backoff_ms = bc.get_long("replica.fetch.backoff.ms");
   broker_config_.replica_socket_timeout_ms = static_cast<std::int32_t>(bc.get_int("replica.socket.timeout.ms"));
   broker_config_.log_retention_check_interval_ms = bc.get_long("log.retention.check.interval.ms");
+  broker_config_.log_cleaner_enable = bc.get_bool("log.cleaner.enable");
+  broker_config_.log_cleaner_backoff_ms = bc.get_long("log.cleaner.backoff.ms");
+  broker_config_.transactional_id_expiration_ms = bc.get_long("transactional.id.expiration.ms");
+  broker_config_.transaction_remove_expired_cleanup_interval_ms =
+      bc.get_long("transaction.remove.expired.transaction.cleanup.interval.ms");
   broker_config_.offsets_topic_num_partitions = static_cast<std::int32_t>(bc.get_int("offsets.topic.num.partitions"));
   broker_config_.offsets_topic_replication_factor =
       static_cast<std::int32_t>(bc.get_int("offsets.topic.replication.factor"));
