@@ -41,12 +41,19 @@ void transaction_card(const engine::TransactionView& t, GuiState& state) {
   if (t.open_ms >= 0 && t.timeout_ms > 0) {
     const float fraction = std::clamp(static_cast<float>(t.open_ms) / static_cast<float>(t.timeout_ms), 0.0f, 1.0f);
     const ImU32 colour = fraction < 0.5f ? pal.good : fraction < 0.8f ? pal.warn : pal.bad;
-    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, colour);
+    // The label is a line of its own above the bar, in the normal text colour: text over the bar's fill
+    // (white on green) was hard to read on a projector and in the light theme.
     const std::string label = fmt::format("open {:.1f} s of transaction.timeout.ms = {:.1f} s",
                                           static_cast<double>(t.open_ms) / 1000.0,
                                           static_cast<double>(t.timeout_ms) / 1000.0);
-    ImGui::ProgressBar(fraction, ImVec2(-1, 0), label.c_str());
+    ImGui::TextWrapped("%s", label.c_str());
+    ImGui::PushStyleColor(ImGuiCol_PlotHistogram, colour);
+    ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.6f), "");
     ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered()) {
+      ImGui::SetTooltip("the coordinator aborts the transaction once it has been open longer than "
+                        "transaction.timeout.ms");
+    }
   }
   if (!t.partitions.empty()) {
     ChipFlow flow;
