@@ -39,32 +39,35 @@ void transaction_card(const engine::TransactionView& t, GuiState& state) {
   ImGui::TextDisabled("producer %lld  epoch %d  coordinator broker %d", static_cast<long long>(t.producer_id),
                       t.producer_epoch, t.coordinator);
   if (t.open_ms >= 0 && t.timeout_ms > 0) {
-    const float fraction = std::clamp(static_cast<float>(t.open_ms) / static_cast<float>(t.timeout_ms), 0.0f, 1.0f);
+    const float fraction =
+        std::clamp(static_cast<float>(t.open_ms) / static_cast<float>(t.timeout_ms), 0.0f, 1.0f);
     const ImU32 colour = fraction < 0.5f ? pal.good : fraction < 0.8f ? pal.warn : pal.bad;
     // The label is a line of its own above the bar, in the normal text colour: text over the bar's fill
     // (white on green) was hard to read on a projector and in the light theme.
-    const std::string label = fmt::format("open {:.1f} s of transaction.timeout.ms = {:.1f} s",
-                                          static_cast<double>(t.open_ms) / 1000.0,
-                                          static_cast<double>(t.timeout_ms) / 1000.0);
+    const std::string label =
+        fmt::format("open {:.1f} s of transaction.timeout.ms = {:.1f} s",
+                    static_cast<double>(t.open_ms) / 1000.0, static_cast<double>(t.timeout_ms) / 1000.0);
     ImGui::TextWrapped("%s", label.c_str());
     ImGui::PushStyleColor(ImGuiCol_PlotHistogram, colour);
     ImGui::ProgressBar(fraction, ImVec2(-1, ImGui::GetFontSize() * 0.6f), "");
     ImGui::PopStyleColor();
     if (ImGui::IsItemHovered()) {
-      ImGui::SetTooltip("the coordinator aborts the transaction once it has been open longer than "
-                        "transaction.timeout.ms");
+      ImGui::SetTooltip(
+          "the coordinator aborts the transaction once it has been open longer than "
+          "transaction.timeout.ms");
     }
   }
   if (!t.partitions.empty()) {
     ChipFlow flow;
     for (const std::string& tp : t.partitions) {
       flow.next(tp.c_str());
-      chip(tp.c_str(), pal.strip_bg, "a partition of this transaction (AddPartitionsToTxn / AddOffsetsToTxn)");
+      chip(tp.c_str(), pal.strip_bg,
+           "a partition of this transaction (AddPartitionsToTxn / AddOffsetsToTxn)");
     }
   }
   if (t.markers_pending > 0) {
-    text_coloured(pal.warn, "waiting for %d marker%s (WriteTxnMarkers to the partition leaders)", t.markers_pending,
-                  t.markers_pending == 1 ? "" : "s");
+    text_coloured(pal.warn, "waiting for %d marker%s (WriteTxnMarkers to the partition leaders)",
+                  t.markers_pending, t.markers_pending == 1 ? "" : "s");
   }
   ImGui::Separator();
 }
