@@ -6,6 +6,7 @@
 // same scale, labelled with the group's name and lag in the group's colour.
 // ImGuiListClipper keeps thousands of partitions cheap; a topic filter narrows the list.
 #include <algorithm>
+#include <optional>
 
 #include <fmt/format.h>
 #include <imgui.h>
@@ -171,6 +172,8 @@ void group_lanes(const engine::PartitionView& p, const OffsetScale& base, float 
   OffsetScale s = base;
   s.x0 = origin.x + label_w;
   s.x1 = origin.x + std::max(avail - numbers_w, label_w + 20);
+  // Labels drawn smaller than the atlas's glyphs and slanted triangle outlines: linear sampling.
+  std::optional<SmoothSampling> smooth(std::in_place, state);
   if (!p.groups.empty()) draw->AddText(font, small_px, origin, pal.text_dim, "groups");
   const float h = lane_h * 0.7f;
   const float name_x = s.x1 + h * 0.5f + ImGui::GetStyle().ItemSpacing.x;
@@ -200,6 +203,7 @@ void group_lanes(const engine::PartitionView& p, const OffsetScale& base, float 
     draw->AddText(font, small_px, ImVec2(name_x, mid - small_px * 0.5f), colour, label.c_str());
   }
   draw->PopClipRect();
+  smooth.reset();
   ImGui::Dummy(ImVec2(avail, lane_h * static_cast<float>(lanes)));
   if (ImGui::IsItemHovered() && !p.groups.empty()) {
     std::string tip = "\u25BC committed offset   \u25B3 fetch position   bar: fetched, not committed\n";
