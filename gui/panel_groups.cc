@@ -133,7 +133,7 @@ const LagTrace& sample_lag(const std::string& key, std::int64_t lag, TimeUs now_
 void lag_section(const engine::GroupView& g, TimeUs now_us, GuiState& state) {
   const Palette& pal = state.palette;
   std::int64_t total = 0;
-  for (const auto& row : g.lag) total += row.lag;
+  for (const auto& row : g.lag) total += std::max<std::int64_t>(row.lag, 0);  // -1: unknown (no commit yet)
   std::vector<float> values;
   values.reserve(g.lag_history.size());
   for (const auto& sample : g.lag_history) values.push_back(static_cast<float>(sample.total_lag));
@@ -147,7 +147,8 @@ void lag_section(const engine::GroupView& g, TimeUs now_us, GuiState& state) {
   ImGui::PopStyleColor();
   // Always sample, even with the table folded, so the per-partition plots have a history when opened.
   for (const auto& row : g.lag) {
-    sample_lag(fmt::format("{}/{}-{}", g.group_id, row.topic, row.partition), row.lag, now_us, state);
+    sample_lag(fmt::format("{}/{}-{}", g.group_id, row.topic, row.partition), std::max<std::int64_t>(row.lag, 0),
+               now_us, state);
   }
   if (!ImGui::TreeNode("lag", "Lag per partition (%zu)", g.lag.size())) return;
   constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
@@ -170,7 +171,8 @@ void lag_section(const engine::GroupView& g, TimeUs now_us, GuiState& state) {
       ImGui::TableNextColumn();
       ImGui::Text("%lld", static_cast<long long>(row.log_end_offset));
       ImGui::TableNextColumn();
-      text_coloured(row.lag > 0 ? pal.warn : pal.good, "%lld", static_cast<long long>(row.lag));
+      if (row.lag < 0) ImGui::TextUnformatted("-");  // unknown, as kafka-consumer-groups.sh prints it
+      else text_coloured(row.lag > 0 ? pal.warn : pal.good, "%lld", static_cast<long long>(row.lag));
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(row.client_id.empty() ? row.consumer_id.c_str() : row.client_id.c_str());
       ImGui::TableNextColumn();
