@@ -85,6 +85,14 @@ void add_count(std::vector<PartitionCount>& v, const std::string& topic, std::in
   v.push_back(PartitionCount{topic, partition, 1});
 }
 
+// Marks the record's slot seen; true the first time.
+bool first_time(std::vector<bool>& seen, std::uint64_t record_id, const internal::RecordSlots& slots) {
+  const std::size_t slot = slots.slot(record_id);
+  if (seen[slot]) return false;
+  seen[slot] = true;
+  return true;
+}
+
 class Checker {
  public:
   Checker(const History& h, const FinalState& f) : h_(h), f_(f), ix_(h, f) {}
@@ -125,9 +133,9 @@ class Checker {
 
   void check_topics(Report& r) {
     std::map<std::string, TopicCounts> topics;
-    std::set<std::uint64_t> seen;  // membership only, never iterated
+    std::vector<bool> seen(ix_.slots().size());  // by record slot
     for (const Send& s : h_.sends()) {
-      if (!seen.insert(s.record_id).second) continue;
+      if (!first_time(seen, s.record_id, ix_.slots())) continue;
       TopicCounts& c = topic(topics, s.tp.topic);
       const internal::RecordInfo& info = *ix_.record(s.record_id);
       const auto& locs = ix_.readable(s.record_id);
@@ -171,10 +179,10 @@ class Checker {
   // nonmonotonic-send: walking the log in offset order, a producer's sends must come in send order.
   void check_send_order(TopicCounts& c, const PartitionFinal& p) {
     std::map<NameId, std::uint32_t> last_send;  // producer -> highest Send index seen so far
-    std::set<std::uint64_t> seen;     // membership only, never iterated
+    std::vector<bool> seen(ix_.slots().size());  // by record slot
     for (const ReadableRecord& rec : p.records) {
       const internal::RecordInfo* info = ix_.record(rec.record_id);
-      if (info == nullptr || info->send == internal::kNone || !seen.insert(rec.record_id).second) continue;
+      if (info == nullptr || info->send == internal::kNone || !first_time(seen, rec.record_id, ix_.slots())) continue;
       const Send& s = h_.sends()[info->send];
       auto [it, first] = last_send.emplace(s.producer, info->send);
       if (first) continue;
@@ -191,23 +199,29 @@ class Checker {
   GroupCounts check_group(NameId g) {
     GroupCounts out;
     out.group = h_.str(g);
-    std::map<std::uint64_t, const Processed*> first;
-    std::map<std::uint64_t, std::uint32_t> times;
+    // By record slot: the first Processed of each record and how often it was processed.
+    std::vector<const Processed*> first(ix_.slots().size(), nullptr);
+    std::vector<std::uint32_t> times(ix_.slots().size(), 0);
     for (const Processed& p : h_.processed()) {
       if (p.group != g) continue;
-      auto [it, inserted] = first.emplace(p.record_id, &p);
-      if (++times[p.record_id] == 2) ++out.duplicates;
-      if (!inserted) explain_duplicate(*it->second, p);
+      const std::size_t slot = ix_.slots().slot(p.record_id);
+      const bool inserted = first[slot] == nullptr;
+      if (inserted) {
+        first[slot] = &p;
+        ++out.consumed;
+      }
+      if (++times[slot] == 2) ++out.duplicates;
+      if (!inserted) explain_duplicate(*first[slot], p);
       if (inserted && ix_.txn(p.record_id) == TxnState::kAborted) {
         ++out.aborted_seen;
         add(AnomalyKind::kAbortedRead, g, p.tp, p.offset, p.record_id,
             fmt::format("of an aborted transaction processed by group {}", out.group), txn_cause(p.record_id));
       }
     }
-    out.consumed = static_cast<std::int64_t>(first.size());
-    polled_.clear();
+    polled_.assign(ix_.slots().size(), nullptr);
     for (const Poll& p : h_.polls()) {
-      if (p.group == g) polled_.emplace(p.record_id, &p);
+      const std::size_t slot = ix_.slots().slot(p.record_id);
+      if (p.group == g && polled_[slot] == nullptr) polled_[slot] = &p;
     }
     for (const GroupFinal& gf : f_.groups) {
       if (gf.group != g) continue;
@@ -219,7 +233,7 @@ class Checker {
   }
 
   void check_group_loss(NameId g, const GroupOffset& o,
-                        const std::map<std::uint64_t, const Processed*>& processed,
+                        const std::vector<const Processed*>& processed,  // by record slot
                         GroupCounts& out) {
     const PartitionFinal* p = ix_.partition(o.tp);
     if (p == nullptr || o.committed < 0) return;
@@ -228,7 +242,9 @@ class Checker {
       if (rec.offset < start) continue;
       if (rec.offset >= o.committed) break;
       const TxnState txn = ix_.txn(rec.record_id);
-      if (txn == TxnState::kAborted || txn == TxnState::kOpen || processed.contains(rec.record_id)) continue;
+      if (txn == TxnState::kAborted || txn == TxnState::kOpen || processed[ix_.slots().slot(rec.record_id)] != nullptr) {
+        continue;
+      }
       ++out.lost;
       add(AnomalyKind::kLostWrite, g, o.tp, rec.offset, rec.record_id,
           fmt::format("lost by group {}", out.group), loss_cause(g, o.tp, rec));
@@ -237,8 +253,8 @@ class Checker {
 
   // Why a group never processed a record below its committed offset.
   Cause loss_cause(NameId g, const TopicPartition& tp, const ReadableRecord& rec) {
-    if (auto polled = polled_.find(rec.record_id); polled != polled_.end()) {
-      const Poll& p = *polled->second;
+    if (const Poll* polled = polled_[ix_.slots().slot(rec.record_id)]; polled != nullptr) {
+      const Poll& p = *polled;
       const MemberEvent* e = ix_.member_event(g, p.member, when(p), When{kTimeNever, UINT64_MAX},
                                               {MemberWhat::kCrashed, MemberWhat::kLeft, MemberWhat::kFenced});
       const Commit* c = ix_.commit_past(g, tp, rec.offset, When{});
@@ -454,7 +470,7 @@ class Checker {
   const FinalState& f_;
   Index ix_;
   std::vector<Candidate> candidates_;
-  std::map<std::uint64_t, const Poll*> polled_;  // of the group being checked: first Poll
+  std::vector<const Poll*> polled_;  // of the group being checked, by record slot: first Poll
 };
 
 }  // namespace

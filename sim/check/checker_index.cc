@@ -18,7 +18,34 @@ std::uint32_t index_of(std::size_t i) {
   return static_cast<std::uint32_t>(i);
 }
 
+std::vector<std::uint64_t> all_record_ids(const History& h, const FinalState& f) {
+  std::vector<std::uint64_t> ids;
+  ids.reserve(h.sends().size() + h.processed().size());
+  for (const Send& s : h.sends()) ids.push_back(s.record_id);
+  for (const Ack& a : h.acks()) ids.push_back(a.record_id);
+  for (const SendFailed& s : h.send_failures()) ids.push_back(s.record_id);
+  for (const Poll& p : h.polls()) ids.push_back(p.record_id);
+  for (const Processed& p : h.processed()) ids.push_back(p.record_id);
+  for (const PartitionFinal& p : f.partitions) {
+    for (const ReadableRecord& r : p.records) ids.push_back(r.record_id);
+  }
+  return ids;
+}
+
 }  // namespace
+
+RecordSlots::RecordSlots(std::vector<std::uint64_t> ids) : ids_(std::move(ids)) {
+  std::sort(ids_.begin(), ids_.end());
+  ids_.erase(std::unique(ids_.begin(), ids_.end()), ids_.end());
+  contiguous_ = ids_.empty() || ids_.back() - ids_.front() + 1 == ids_.size();
+}
+
+std::size_t RecordSlots::slot(std::uint64_t id) const {
+  if (ids_.empty() || id < ids_.front() || id > ids_.back()) return kNoSlot;
+  if (contiguous_) return static_cast<std::size_t>(id - ids_.front());
+  const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+  return it != ids_.end() && *it == id ? static_cast<std::size_t>(it - ids_.begin()) : kNoSlot;
+}
 
 std::string Cause::phrase() const {
   if (!found()) return "cause unknown (no truncation, crash, rebalance or retry recorded)";
@@ -28,14 +55,19 @@ std::string Cause::phrase() const {
   return text + at;
 }
 
-Index::Index(const History& history, const FinalState& final_state) : h_(history), f_(final_state) {
+Index::Index(const History& history, const FinalState& final_state)
+    : h_(history), f_(final_state), slots_(all_record_ids(history, final_state)) {
+  records_.resize(slots_.size());
+  readable_.resize(slots_.size());
+  log_txn_.resize(slots_.size());
   index_records();
   index_transactions();
   for (const PartitionFinal& p : f_.partitions) {
     partitions_[p.tp] = &p;
     for (const ReadableRecord& r : p.records) {
-      readable_[r.record_id].push_back(Location{p.tp, r.offset});
-      log_txn_.emplace(r.record_id, r.txn);
+      const std::size_t slot = slots_.slot(r.record_id);
+      readable_[slot].push_back(Location{p.tp, r.offset});
+      if (!log_txn_[slot]) log_txn_[slot] = r.txn;
     }
   }
   for (const Truncation& t : h_.truncations()) truncations_[t.tp].push_back(&t);
@@ -46,17 +78,23 @@ Index::Index(const History& history, const FinalState& final_state) : h_(history
   for (const MemberEvent& e : h_.member_events()) member_events_[{e.group, e.member}].push_back(&e);
 }
 
+RecordInfo& Index::info(std::uint64_t record_id) {
+  RecordInfo& r = records_[slots_.slot(record_id)];
+  r.known = true;
+  return r;
+}
+
 void Index::index_records() {
   const auto& sends = h_.sends();
-  for (std::size_t i = 0; i < sends.size(); ++i) records_[sends[i].record_id].send = index_of(i);
+  for (std::size_t i = 0; i < sends.size(); ++i) info(sends[i].record_id).send = index_of(i);
   const auto& acks = h_.acks();
   for (std::size_t i = 0; i < acks.size(); ++i) {
-    RecordInfo& r = records_[acks[i].record_id];
+    RecordInfo& r = info(acks[i].record_id);
     if (r.ack == kNone) r.ack = index_of(i);
   }
   const auto& failures = h_.send_failures();
   for (std::size_t i = 0; i < failures.size(); ++i) {
-    RecordInfo& r = records_[failures[i].record_id];
+    RecordInfo& r = info(failures[i].record_id);
     std::uint32_t& slot = failures[i].gave_up == GaveUp::kYes ? r.gave_up : r.retry;
     if (slot == kNone) slot = index_of(i);
   }
@@ -71,11 +109,11 @@ void Index::index_transactions() {
       const Send& s = h_.sends()[ref.index];
       if (s.transactional_id == kNoName) continue;
       open[s.transactional_id].push_back(s.record_id);
-      records_[s.record_id].txn = TxnState::kOpen;
+      info(s.record_id).txn = TxnState::kOpen;
     } else if (ref.kind == OpKind::kTxnEnd) {
       const TxnEnd& e = h_.txn_ends()[ref.index];
       for (std::uint64_t id : open[e.transactional_id]) {
-        RecordInfo& r = records_[id];
+        RecordInfo& r = info(id);
         r.txn = e.committed ? TxnState::kCommitted : TxnState::kAborted;
         r.txn_end = ref.index;
       }
@@ -85,14 +123,14 @@ void Index::index_transactions() {
 }
 
 const RecordInfo* Index::record(std::uint64_t record_id) const {
-  auto it = records_.find(record_id);
-  return it == records_.end() ? nullptr : &it->second;
+  const std::size_t slot = slots_.slot(record_id);
+  return slot == kNoSlot || !records_[slot].known ? nullptr : &records_[slot];
 }
 
 const std::vector<Location>& Index::readable(std::uint64_t record_id) const {
   static const std::vector<Location> kEmpty;
-  auto it = readable_.find(record_id);
-  return it == readable_.end() ? kEmpty : it->second;
+  const std::size_t slot = slots_.slot(record_id);
+  return slot == kNoSlot ? kEmpty : readable_[slot];
 }
 
 const PartitionFinal* Index::partition(const TopicPartition& tp) const {
@@ -109,8 +147,9 @@ const ReadableRecord* Index::at(const TopicPartition& tp, std::int64_t offset) c
 }
 
 TxnState Index::txn(std::uint64_t record_id) const {
-  if (auto it = log_txn_.find(record_id); it != log_txn_.end()) {
-    switch (it->second) {
+  const std::size_t slot = slots_.slot(record_id);
+  if (slot != kNoSlot && log_txn_[slot]) {
+    switch (*log_txn_[slot]) {
       case LogTxn::kNone: break;
       case LogTxn::kCommitted: return TxnState::kCommitted;
       case LogTxn::kAborted: return TxnState::kAborted;

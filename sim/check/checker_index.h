@@ -16,8 +16,27 @@ namespace kafkasim::check::internal {
 enum class TxnState : std::uint8_t { kNone, kOpen, kCommitted, kAborted };
 inline constexpr std::uint32_t kNone = UINT32_MAX;
 
+inline constexpr std::size_t kNoSlot = SIZE_MAX;
+
+// Record ids -> dense slots 0..n-1, so the checker's per-record tables are vectors rather than maps (it
+// runs once a simulated second in the visualizer, over the whole history). A run's ids are 1..N
+// (Run::take_record_id): then a slot is an offset; other ids work through binary search.
+class RecordSlots {
+ public:
+  // Every id a table will be asked about; any order, repeats allowed.
+  explicit RecordSlots(std::vector<std::uint64_t> ids);
+  std::size_t size() const { return ids_.size(); }
+  // The slot of `id`, or kNoSlot when it was not among the ids.
+  std::size_t slot(std::uint64_t id) const;
+
+ private:
+  std::vector<std::uint64_t> ids_;  // sorted, unique
+  bool contiguous_ = false;         // ids_ is first..first+n-1
+};
+
 // Everything known about one record_id. Indexes into the History's vectors; kNone when absent.
 struct RecordInfo {
+  bool known = false;             // the record was sent, acked or failed in the history
   std::uint32_t send = kNone;
   std::uint32_t ack = kNone;
   std::uint32_t retry = kNone;    // first SendFailed that was retried (gave_up = kNo)
@@ -61,6 +80,8 @@ class Index {
   Index(const History& history, const FinalState& final_state);
 
   const History& history() const { return h_; }
+  // Slots of every record id in the history and the final logs (RecordSlots).
+  const RecordSlots& slots() const { return slots_; }
   const RecordInfo* record(std::uint64_t record_id) const;
   // Readable locations of a record (empty when not readable).
   const std::vector<Location>& readable(std::uint64_t record_id) const;
@@ -103,11 +124,14 @@ class Index {
   void index_records();
   void index_transactions();
 
+  RecordInfo& info(std::uint64_t record_id);  // REQUIRES: the id has a slot
+
   const History& h_;
   const FinalState& f_;
-  std::map<std::uint64_t, RecordInfo> records_;
-  std::map<std::uint64_t, std::vector<Location>> readable_;
-  std::map<std::uint64_t, LogTxn> log_txn_;  // first readable location's marker state
+  RecordSlots slots_;
+  std::vector<RecordInfo> records_;              // by slot
+  std::vector<std::vector<Location>> readable_;  // by slot
+  std::vector<std::optional<LogTxn>> log_txn_;   // by slot: the first readable location's marker state
   std::map<TopicPartition, const PartitionFinal*> partitions_;
   std::map<TopicPartition, std::vector<const Truncation*>> truncations_;
   std::map<TopicPartition, std::vector<const LeaderChange*>> leader_changes_;
