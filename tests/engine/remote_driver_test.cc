@@ -3,9 +3,7 @@
 // the driver. The servers are killed for real with kill(2).
 #include <catch2/catch.hpp>
 
-#include <algorithm>
 #include <csignal>
-#include <fstream>
 #include <string>
 
 #include <fmt/format.h>
@@ -13,6 +11,7 @@
 
 #include "sim/core/time.h"
 #include "sim/engine/remote_driver.h"
+#include "tests/engine/process_state.h"
 #include "tests/engine/seek_scenario.h"
 
 using namespace kafkasim;
@@ -47,15 +46,6 @@ std::optional<std::string> wait_failure(const engine::RemoteDriver& d) {
 std::string expected_failure(const engine::RemoteDriver& d, pid_t pid, const char* signal) {
   return fmt::format("sim server (pid {}) exited with signal {} at sim time {} (event {})", pid, signal,
                      format_time(d.now_us()), d.events_executed());
-}
-
-// True when the process is gone or a zombie no one will run again.
-bool process_ended(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;
-  const auto paren = line.rfind(')');
-  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
 }
 
 }  // namespace
@@ -144,10 +134,5 @@ TEST_CASE("no process outlives a driver whose server was killed") {
     REQUIRE(wait_failure(*remote).has_value());
   }
   CHECK(pids.size() >= 4);
-  bool ended = false;
-  for (int i = 0; i < 500 && !ended; ++i) {  // a bounded wait for exits that follow EOF
-    ended = std::all_of(pids.begin(), pids.end(), process_ended);
-    if (!ended) ::usleep(10'000);
-  }
-  CHECK(ended);
+  CHECK(kafkasim_test::all_ended(pids));
 }

@@ -3,7 +3,6 @@
 #include <catch2/catch.hpp>
 
 #include <csignal>
-#include <fstream>
 #include <string>
 
 #include <sys/wait.h>
@@ -13,11 +12,13 @@
 #include "sim/engine/session.h"
 #include "sim/engine/snapshot_codec.h"
 #include "sim/scenario/parser.h"
+#include "tests/engine/process_state.h"
 #include "tests/engine/seek_scenario.h"
 
 using namespace kafkasim;
 
 namespace {
+using kafkasim_test::all_ended;
 using kafkasim_test::kScenario;
 // Sim times of these tests, in seconds of a 40 s run; under ASan everything is scaled to 40% (a 16 s run).
 #ifdef __SANITIZE_ADDRESS__
@@ -64,24 +65,6 @@ engine::Command command(engine::CommandKind kind, std::int32_t node) {
   return c;
 }
 
-// True when the process is gone or a zombie no one will run again.
-bool process_ended(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string line;
-  if (!std::getline(stat, line)) return true;
-  const auto paren = line.rfind(')');
-  return paren != std::string::npos && paren + 2 < line.size() && line[paren + 2] == 'Z';
-}
-
-bool all_ended(const std::vector<pid_t>& pids) {
-  for (int i = 0; i < 500; ++i) {  // a bounded wait for exits that follow EOF (not a timing assertion)
-    bool ended = true;
-    for (pid_t p : pids) ended = ended && process_ended(p);
-    if (ended) return true;
-    ::usleep(10000);
-  }
-  return false;
-}
 }  // namespace
 
 TEST_CASE("the snapshot codec round-trips every field of every struct") {
@@ -278,18 +261,11 @@ TEST_CASE("play through prefetched frames equals play through plain advances, sn
 TEST_CASE("a held explorer is stopped while play runs and continues after") {
   auto remote = open_remote(40, /*explore=*/true);
   REQUIRE(remote->exploring());
-  const auto state_of = [](pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    std::getline(stat, line);
-    const auto paren = line.rfind(')');
-    return paren == std::string::npos || paren + 2 >= line.size() ? '?' : line[paren + 2];
-  };
   const pid_t explorer = remote->explorer_pid();
   REQUIRE(explorer > 0);
   remote->hold_background_work(true);
   char s = '?';
-  for (int i = 0; i < 200 && (s = state_of(explorer)) != 'T' && s != 'Z' && s != '?'; ++i) ::usleep(5000);
+  for (int i = 0; i < 200 && (s = kafkasim_test::process_state(explorer)) != 'T' && s != 'Z' && s != '?'; ++i) ::usleep(5000);
   CHECK((s == 'T' || s == 'Z' || s == '?'));  // stopped (or already at the end of the run)
   remote->hold_background_work(false);
   remote->wait_explored();  // would never return with the explorer still stopped
